@@ -1,0 +1,113 @@
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/connection_actor.hpp"
+#include "tether/logging.hpp"
+#include "tether/messages.hpp"
+#include "tether/supervisor.hpp"
+
+namespace tether {
+
+namespace {
+
+struct supervisor_state {
+  struct entry {
+    caf::actor handle;
+    conn_id id;
+    std::string peer;
+  };
+
+  // The only long-lived strong references to connection actors; an entry
+  // goes when its actor's exit message arrives.
+  std::unordered_map<caf::actor_addr, entry> live;
+  supervisor_counts counts;
+  connection_settings settings;
+  handler_factory factory;
+  bool draining = false;
+  std::vector<caf::response_promise> drain_waiters;
+
+  static inline const char* name = "tether.supervisor";
+};
+
+using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+void answer_drain_waiters(supervisor_state& st) {
+  if (!st.draining || !st.live.empty())
+    return;
+  for (auto& rp : st.drain_waiters)
+    rp.deliver(true);
+  st.drain_waiters.clear();
+}
+
+// A connection ended: account for it. Anyone else's exit (the server, a
+// parent) ends the supervisor with the same reason, which the links pass on
+// to every connection. `normal` is replaced because it would not propagate.
+void on_exit_msg(supervisor_actor* self, caf::exit_msg& x) {
+  auto& st = self->state;
+  auto i = st.live.find(x.source);
+  if (i == st.live.end()) {
+    log::actors().debug("supervisor exits: {}", exit_reason_name(x.reason));
+    self->quit(x.reason ? x.reason : caf::exit_reason::user_shutdown);
+    return;
+  }
+  auto name = exit_reason_name(x.reason);
+  log::conn().info("conn {} ended peer={} reason={}", i->second.id,
+                   i->second.peer, name);
+  ++st.counts.ended[name];
+  st.live.erase(i);
+  answer_drain_waiters(st);
+}
+
+caf::behavior supervisor(supervisor_actor* self, connection_settings settings,
+                         handler_factory factory) {
+  self->state.settings = settings;
+  self->state.factory = std::move(factory);
+  self->set_exit_handler([self](caf::exit_msg& x) { on_exit_msg(self, x); });
+  return {
+      [self](new_conn_atom, transport_ptr& t, conn_id id) {
+        auto& st = self->state;
+        if (st.draining) {
+          ++st.counts.refused;
+          t->close(close_code::going_away, "server shutting down");
+          return;
+        }
+        auto peer = t->peer();
+        auto handle =
+            self->spawn<caf::linked>(detail::connection_actor, std::move(t), id,
+                                     st.settings, st.factory);
+        st.live.emplace(handle.address(),
+                        supervisor_state::entry{handle, id, peer});
+        ++st.counts.accepted;
+        log::conn().info("conn {} opened peer={}", id, peer);
+      },
+      [self](snapshot_atom) {
+        auto result = self->state.counts;
+        result.live = self->state.live.size();
+        return result;
+      },
+      [self](drain_atom) {
+        auto& st = self->state;
+        st.draining = true;
+        for (auto& kvp : st.live)
+          self->send(kvp.second.handle, shutdown_atom::value);
+        st.drain_waiters.emplace_back(self->make_response_promise());
+        answer_drain_waiters(st);
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_supervisor(caf::actor_system& sys, connection_settings cfg,
+                            handler_factory factory) {
+  return sys.spawn(supervisor, cfg, std::move(factory));
+}
+
+} // namespace tether

@@ -1,0 +1,48 @@
+// Message tags exchanged between transports, connection actors and the
+// connection supervisor.
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace tether {
+
+// -- transport -> connection actor --------------------------------------------
+
+/// `(ws_text_atom, std::string)`: a text message from the peer.
+using ws_text_atom = caf::atom_constant<caf::atom("ws_text")>;
+/// `(ws_binary_atom, std::vector<uint8_t>)`: a binary message from the peer.
+using ws_binary_atom = caf::atom_constant<caf::atom("ws_binary")>;
+/// `(ws_closed_atom, socket_end)`: the socket ended; sent exactly once.
+using ws_closed_atom = caf::atom_constant<caf::atom("ws_closed")>;
+
+// -- anyone -> connection actor -----------------------------------------------
+
+/// `(send_text_atom, std::string)`: send a text message to the peer.
+using send_text_atom = caf::atom_constant<caf::atom("send_text")>;
+/// `(send_binary_atom, std::vector<uint8_t>)`: send a binary message.
+using send_binary_atom = caf::atom_constant<caf::atom("send_bin")>;
+/// `(close_atom, uint16_t code, std::string reason)`: start the close
+/// handshake; the actor ends with `server_closed` once the peer answers.
+using close_atom = caf::atom_constant<caf::atom("close")>;
+
+// -- connection supervisor -> connection actor --------------------------------
+
+/// `(shutdown_atom)`: close with 1001; the actor ends with `server_shutdown`.
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+
+// -- connection actor -> itself -----------------------------------------------
+
+/// `(close_timeout_atom, uint64_t generation)`: the close deadline passed.
+using close_timeout_atom = caf::atom_constant<caf::atom("close_tmo")>;
+
+// -- server and tests -> connection supervisor --------------------------------
+
+/// `(new_conn_atom, transport_ptr, conn_id)`: spawn a connection actor.
+using new_conn_atom = caf::atom_constant<caf::atom("new_conn")>;
+/// `(snapshot_atom) -> supervisor_counts`: the supervisor's counts.
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+/// `(drain_atom) -> bool`: close every connection with 1001 and answer
+/// `true` once none is left. New connections are refused meanwhile.
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+
+} // namespace tether

@@ -1,0 +1,164 @@
+#include "tether/server.hpp"
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "net/listener.hpp"
+#include "net/server_shared.hpp"
+#include "tether/logging.hpp"
+#include "tether/messages.hpp"
+
+namespace tether {
+
+namespace asio = boost::asio;
+
+struct server::impl {
+  impl(caf::actor_system& s, server_config cfg, handler_factory f)
+      : sys(s), factory(std::move(f)),
+        shared(std::make_shared<net::server_shared>(std::move(cfg))) {
+    // nop
+  }
+
+  // Waits until no transport is left; connection actors release theirs as
+  // they end. Returns false if some are still referenced after `limit`.
+  bool await_transports(std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (shared->live_transports > 0) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  }
+
+  caf::actor_system& sys;
+  handler_factory factory;
+  net::server_shared_ptr shared;
+  std::unique_ptr<asio::io_context> ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+      work;
+  std::shared_ptr<net::listener> acceptor;
+  std::vector<std::thread> threads;
+  uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+};
+
+server::server(caf::actor_system& sys, server_config cfg,
+               handler_factory factory)
+    : impl_(std::make_unique<impl>(sys, std::move(cfg), std::move(factory))) {
+  // nop
+}
+
+server::~server() {
+  stop();
+}
+
+void server::route(std::string path, http_handler handler) {
+  if (impl_->started)
+    throw std::logic_error("tether::server::route called after start");
+  impl_->shared->routes[std::move(path)] = std::move(handler);
+}
+
+void server::start() {
+  auto& d = *impl_;
+  if (d.started)
+    throw std::logic_error("tether::server::start called twice");
+  const auto& cfg = d.shared->cfg;
+  auto threads = cfg.io_threads == 0 ? 1u : cfg.io_threads;
+  d.ioc = std::make_unique<asio::io_context>(static_cast<int>(threads));
+  d.acceptor = std::make_shared<net::listener>(*d.ioc, d.shared);
+  d.acceptor->open(cfg.address, cfg.port);
+  d.port = d.acceptor->port();
+  d.shared->supervisor = spawn_supervisor(d.sys, cfg.connection, d.factory);
+  d.work.emplace(d.ioc->get_executor());
+  d.acceptor->run();
+  for (unsigned i = 0; i < threads; ++i)
+    d.threads.emplace_back([ioc = d.ioc.get()] { ioc->run(); });
+  d.started = true;
+  log::net().info("listening on ws://{}:{}{} with {} I/O thread(s)",
+                  cfg.address, d.port, cfg.websocket_path, threads);
+}
+
+void server::stop() {
+  auto& d = *impl_;
+  if (!d.started || d.stopped)
+    return;
+  d.stopped = true;
+  const auto& cfg = d.shared->cfg;
+  d.shared->accepting = false;
+  d.acceptor->stop();
+  {
+    caf::scoped_actor self{d.sys};
+    self->request(d.shared->supervisor, cfg.shutdown_timeout, drain_atom::value)
+        .receive([](bool) {},
+                 [&](caf::error& err) {
+                   log::net().warn("shutdown: drain ended early: {}",
+                                   exit_reason_name(err));
+                 });
+    // Connections still closing are dropped now.
+    self->send_exit(d.shared->supervisor, caf::exit_reason::user_shutdown);
+  }
+  auto released = d.await_transports(std::chrono::seconds(5));
+  d.work.reset();
+  d.ioc->stop();
+  for (auto& t : d.threads)
+    t.join();
+  d.threads.clear();
+  if (released) {
+    // Destroying the io_context destroys idle HTTP sessions and their
+    // sockets.
+    d.ioc.reset();
+  } else {
+    // An actor still holds a transport whose executor is this io_context;
+    // destroying it would leave that actor a dangling executor.
+    log::net().error("shutdown: {} transport(s) still referenced by actors; "
+                     "keeping the I/O context alive",
+                     d.shared->live_transports.load());
+    d.ioc.release();
+  }
+  log::net().info("stopped listening on port {}", d.port);
+}
+
+uint16_t server::port() const {
+  return impl_->port;
+}
+
+supervisor_counts server::counts() const {
+  if (!impl_->shared->supervisor)
+    return {};
+  caf::scoped_actor self{impl_->sys};
+  supervisor_counts result;
+  std::optional<caf::error> failure;
+  self->request(impl_->shared->supervisor, std::chrono::seconds(5),
+                snapshot_atom::value)
+      .receive([&](supervisor_counts& x) { result = std::move(x); },
+               [&](caf::error& err) { failure = err; });
+  if (failure)
+    throw std::runtime_error("tether: supervisor did not answer: "
+                             + exit_reason_name(*failure));
+  return result;
+}
+
+uint64_t server::open_sockets() const {
+  return impl_->shared->open_sockets;
+}
+
+caf::actor server::supervisor() const {
+  return impl_->shared->supervisor;
+}
+
+const server_config& server::config() const {
+  return impl_->shared->cfg;
+}
+
+} // namespace tether

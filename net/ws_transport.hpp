@@ -1,0 +1,80 @@
+// A WebSocket over TCP, owned by its pending I/O and its connection actor.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "net/server_shared.hpp"
+#include "tether/transport.hpp"
+
+namespace tether::net {
+
+/// Implements `tether::transport` on a Beast WebSocket stream.
+///
+/// Every operation runs on the stream's strand. Events go to the owner
+/// actor by `anon_send`, in order, with exactly one `ws_closed_atom` last;
+/// then the transport forgets its owner. At most one read, one write and
+/// one close are pending at any time, as Beast requires.
+class ws_transport final : public transport,
+                           public std::enable_shared_from_this<ws_transport> {
+public:
+  using request = boost::beast::http::request<boost::beast::http::string_body>;
+  using ready_handler = std::function<void(std::shared_ptr<ws_transport>)>;
+
+  ws_transport(boost::beast::tcp_stream&& stream, conn_id id, std::string peer,
+               socket_token token);
+  ~ws_transport() override;
+
+  /// Completes the opening handshake for `req` (already read by the HTTP
+  /// session) and calls `on_ready` on success. On failure Beast has answered
+  /// the client with an HTTP error and the socket closes.
+  void accept(request req, ready_handler on_ready);
+
+  void start(caf::actor owner) override;
+  void send(frame_kind kind, std::string payload) override;
+  void close(uint16_t code, std::string reason) override;
+  void abort() override;
+  const std::string& peer() const override { return peer_; }
+
+private:
+  struct outbound {
+    frame_kind kind;
+    std::string payload;
+  };
+
+  void on_accept(boost::beast::error_code ec, const ready_handler& on_ready);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void do_close();
+  void on_close(boost::beast::error_code ec);
+  void finish(socket_end end);
+  void close_socket();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer rx_;
+  std::deque<outbound> tx_;
+  conn_id id_;
+  std::string peer_;
+  socket_token token_;
+  caf::actor owner_;
+  socket_end end_;
+  boost::beast::websocket::close_reason close_frame_;
+  bool started_ = false;
+  bool writing_ = false;
+  bool close_requested_ = false;
+  bool close_started_ = false;
+  bool ended_ = false;
+};
+
+} // namespace tether::net

@@ -1,0 +1,42 @@
+# Shared by scripts/run.sh and scripts/test.sh: install what is missing,
+# then configure and build. Safe to run again: every step is idempotent.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${TETHER_BUILD_DIR:-$root/build}
+
+install_packages() {
+  local wanted missing=()
+  mapfile -t wanted < <(sed 's/#.*//' "$root/scripts/debian-packages.txt" \
+    | awk 'NF { print $1 }')
+  for pkg in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2> /dev/null \
+      | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tether: missing Debian packages: ${missing[*]}" >&2
+    echo "tether: run this script as root to install them" >&2
+    exit 1
+  fi
+  echo "*** installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+}
+
+build() {
+  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DTETHER_WARNINGS_AS_ERRORS=ON > /dev/null
+  cmake --build "$build_dir" -j"$(nproc)"
+}
+
+# Servers and tests hold thousands of sockets; lift the soft descriptor
+# limit to the hard one.
+raise_fd_limit() {
+  ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
+}

@@ -1,0 +1,133 @@
+// Real sockets on 127.0.0.1: messages, HTTP routes and upgrade errors.
+#include <catch2/catch.hpp>
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+
+#include "support/process_stats.hpp"
+#include "support/test_server.hpp"
+#include "support/ws_client.hpp"
+
+namespace asio = boost::asio;
+using tether::conn_exit;
+using tether::test::test_server;
+using tether::test::ws_client;
+
+namespace {
+
+// Sends `request` on a fresh TCP connection and returns the whole response
+// (the server closes after answering: every request here says so).
+std::string http_exchange(uint16_t port, const std::string& request) {
+  asio::io_context ioc;
+  auto socket = tether::test::raw_connect(ioc, port);
+  asio::write(socket, asio::buffer(request));
+  std::string response;
+  boost::beast::error_code ec;
+  char chunk[4096];
+  for (;;) {
+    auto n = socket.read_some(asio::buffer(chunk), ec);
+    response.append(chunk, n);
+    if (ec)
+      break;
+  }
+  return response;
+}
+
+} // namespace
+
+TEST_CASE("text and binary messages round-trip through an echo server") {
+  test_server srv;
+  asio::io_context ioc;
+  ws_client client{ioc, srv.port()};
+  client.send_text("hello, tether");
+  CHECK(client.read() == "hello, tether");
+  CHECK(client.got_text());
+  std::vector<uint8_t> blob(70000);
+  for (size_t i = 0; i < blob.size(); ++i)
+    blob[i] = static_cast<uint8_t>(i * 7);
+  client.send_binary(blob);
+  auto echoed = client.read();
+  CHECK_FALSE(client.got_text());
+  CHECK(echoed == std::string(blob.begin(), blob.end()));
+  for (int i = 0; i < 100; ++i)
+    client.send_text("msg " + std::to_string(i));
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(client.read() == "msg " + std::to_string(i));
+  auto n = srv.counts();
+  CHECK(n.live == 1);
+  CHECK(n.accepted == 1);
+}
+
+TEST_CASE("plain HTTP requests get routes, 404s and clear errors") {
+  test_server srv{tether::test::scripted_echo, [](tether::server_config& c) {
+                    c.websocket_path = "/ws";
+                    c.max_http_request_bytes = 2048;
+                  }};
+  // Routes are registered before start in real use; this server has none.
+  SECTION("unknown path: 404") {
+    auto res =
+        http_exchange(srv.port(), "GET /nothing HTTP/1.1\r\n"
+                                  "Host: x\r\nConnection: close\r\n\r\n");
+    CHECK(res.rfind("HTTP/1.1 404", 0) == 0);
+    CHECK(res.find("not found: /nothing") != std::string::npos);
+  }
+  SECTION("upgrade on another path: 404") {
+    asio::io_context ioc;
+    CHECK_THROWS_AS(ws_client(ioc, srv.port(), "/elsewhere"),
+                    std::system_error);
+  }
+  SECTION("garbage: 400") {
+    auto res = http_exchange(srv.port(), "NOT HTTP AT ALL\r\n\r\n");
+    CHECK(res.rfind("HTTP/1.1 400", 0) == 0);
+  }
+  SECTION("oversized headers: 431") {
+    auto res =
+        http_exchange(srv.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: "
+                                      + std::string(4096, 'a') + "\r\n\r\n");
+    CHECK(res.rfind("HTTP/1.1 431", 0) == 0);
+  }
+  SECTION("upgrade on the configured path works") {
+    asio::io_context ioc;
+    ws_client client{ioc, srv.port(), "/ws"};
+    client.send_text("ok");
+    CHECK(client.read() == "ok");
+  }
+}
+
+TEST_CASE("registered routes answer plain HTTP on the WebSocket port") {
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  tether::server_config cfg;
+  cfg.port = 0;
+  tether::server srv{sys, cfg, tether::test::scripted_echo};
+  srv.route("/hello", [](const tether::http_request& req) {
+    tether::http_response res;
+    res.content_type = "text/html";
+    res.body = "<p>hello " + req.method + " " + req.target + "</p>";
+    return res;
+  });
+  srv.start();
+  auto res = http_exchange(srv.port(), "GET /hello?x=1 HTTP/1.1\r\nHost: x\r\n"
+                                       "Connection: close\r\n\r\n");
+  CHECK(res.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(res.find("Content-Type: text/html") != std::string::npos);
+  CHECK(res.find("<p>hello GET /hello?x=1</p>") != std::string::npos);
+  CHECK_THROWS_AS(srv.route("/late", {}), std::logic_error);
+}
+
+TEST_CASE("a port in use is reported with the address") {
+  test_server first;
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  tether::server_config cfg;
+  cfg.port = first.port();
+  tether::server second{sys, cfg, tether::test::scripted_echo};
+  try {
+    second.start();
+    FAIL("start should have thrown");
+  } catch (const std::system_error& e) {
+    CHECK(std::string(e.what()).find("127.0.0.1:" + std::to_string(cfg.port))
+          != std::string::npos);
+  }
+}

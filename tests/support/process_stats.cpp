@@ -1,0 +1,51 @@
+#include "support/process_stats.hpp"
+
+#include <filesystem>
+#include <thread>
+
+#include <sys/resource.h>
+
+namespace tether::test {
+
+namespace {
+
+std::size_t count_entries(const char* dir) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator(dir))
+    ++n;
+  return n;
+}
+
+} // namespace
+
+std::size_t open_fds() {
+  // The iterator's own descriptor is counted too, the same way every time.
+  return count_entries("/proc/self/fd");
+}
+
+std::size_t thread_count() {
+  return count_entries("/proc/self/task");
+}
+
+std::chrono::microseconds cpu_time() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto micros = [](const timeval& tv) {
+    return std::chrono::seconds(tv.tv_sec)
+           + std::chrono::microseconds(tv.tv_usec);
+  };
+  return micros(usage.ru_utime) + micros(usage.ru_stime);
+}
+
+bool eventually(const std::function<bool()>& pred,
+                std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return pred();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+} // namespace tether::test

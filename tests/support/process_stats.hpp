@@ -1,0 +1,25 @@
+// What the test process holds right now, read from /proc and getrusage.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+namespace tether::test {
+
+/// Open file descriptors of this process.
+std::size_t open_fds();
+
+/// Threads of this process.
+std::size_t thread_count();
+
+/// CPU time (user + system) this process used so far.
+std::chrono::microseconds cpu_time();
+
+/// Polls `pred` every few milliseconds until it holds or `limit` passes;
+/// returns its last value. For waiting on asynchronous effects, not for
+/// measuring speed.
+bool eventually(const std::function<bool()>& pred,
+                std::chrono::milliseconds limit = std::chrono::seconds(10));
+
+} // namespace tether::test
