@@ -12,14 +12,35 @@
 #include "tether/connection_actor.hpp"
 #include "tether/logging.hpp"
 #include "tether/messages.hpp"
+#include "tether/timer_service.hpp"
 
 namespace tether {
 
 namespace detail {
 
+namespace {
+
+liveness::time_point now(const connection_state& st) {
+  return st.self->clock().now();
+}
+
+// Asks the timer service to wake this actor at its next deadline. A later
+// deadline needs no request: the earlier wake-up finds nothing due and asks
+// again. So activity (every message moves the idle deadline) costs nothing.
+void sync_timer(connection_state& st) {
+  auto next = st.deadlines.next_deadline();
+  if (!next || (st.wake_requested && *st.wake_requested <= *next))
+    return;
+  st.wake_requested = next;
+  st.self->send(
+      st.timers, timer_arm_atom::value,
+      std::chrono::duration_cast<caf::timespan>(next->time_since_epoch()));
+}
+
+} // namespace
+
 // Starts the close handshake once; `cause` becomes the exit reason unless
-// the peer fails to answer. The deadline is an actor timer so that virtual
-// time drives it in tests.
+// the peer fails to answer in time.
 void begin_close(connection_state& st, uint16_t code, std::string reason,
                  conn_exit cause) {
   if (st.close_cause || !st.transport)
@@ -28,8 +49,16 @@ void begin_close(connection_state& st, uint16_t code, std::string reason,
                       reason, to_string(cause));
   st.close_cause = cause;
   st.transport->close(code, std::move(reason));
-  st.self->delayed_send(st.self, st.settings.close_timeout,
-                        close_timeout_atom::value, ++st.close_generation);
+  st.deadlines.on_close_started(now(st));
+  sync_timer(st);
+}
+
+void send_frame(connection_state& st, frame_kind kind, std::string payload) {
+  if (st.close_cause || !st.transport)
+    return;
+  st.transport->send(kind, std::move(payload));
+  st.deadlines.on_message_sent(now(st), st.transport->writes_completed());
+  sync_timer(st);
 }
 
 namespace {
@@ -50,6 +79,23 @@ void guarded(connection_state& st, const char* where, F&& f) {
   log::actors().warn("conn {} handler threw in {}: {}", st.id, where, what);
   begin_close(st, close_code::internal_error, "internal error",
               conn_exit::handler_error);
+}
+
+// Hands a message from the peer to the application. Kinds the application
+// has no callback for are refused with 1003, as RFC 6455 suggests.
+template <class Callback, class Payload>
+void deliver(connection_state& st, const Callback& callback, Payload& payload,
+             const char* kind) {
+  if (st.close_cause)
+    return;
+  st.deadlines.on_message_received(now(st));
+  if (!callback) {
+    begin_close(st, close_code::unsupported_data,
+                std::string(kind) + " messages not supported",
+                conn_exit::server_closed);
+    return;
+  }
+  guarded(st, kind, [&] { callback(st.ctx, std::move(payload)); });
 }
 
 // Ends the actor after the socket ended. A cause the server chose (handler
@@ -75,6 +121,16 @@ void finish(connection_actor_type* self, const socket_end& end) {
   }
   st.transport.reset();
   self->quit(make_error(reason));
+}
+
+// Drops the socket without a close handshake: the peer is dead or not
+// reading, so it could not take part in one.
+void abort_with(connection_actor_type* self, conn_exit reason,
+                const char* detail) {
+  auto& st = self->state;
+  log::actors().debug("conn {} dropping the socket: {}", st.id, detail);
+  st.transport->abort();
+  finish(self, socket_end{reason, 0, detail});
 }
 
 bool is_shutdown_reason(const caf::error& reason) {
@@ -132,6 +188,40 @@ void install_special_handlers(connection_actor_type* self) {
       });
 }
 
+// Carries out what the deadlines say is due now, most urgent first.
+void on_tick(connection_actor_type* self) {
+  auto& st = self->state;
+  st.wake_requested.reset();
+  if (!st.transport)
+    return;
+  for (;;) {
+    using action = liveness::action;
+    auto what = st.deadlines.on_tick(now(st), st.transport->writes_completed());
+    switch (what) {
+    case action::none:
+      sync_timer(st);
+      return;
+    case action::ping:
+      st.transport->ping(st.deadlines.ping_payload());
+      continue;
+    case action::idle_timeout:
+      begin_close(st, close_code::idle_timeout, "idle timeout",
+                  conn_exit::idle_timeout);
+      continue;
+    case action::heartbeat_timeout:
+      abort_with(self, conn_exit::heartbeat_timeout, "no pong in time");
+      return;
+    case action::write_timeout:
+      abort_with(self, conn_exit::write_timeout, "writes stalled");
+      return;
+    case action::close_timeout:
+      abort_with(self, conn_exit::close_timeout,
+                 "no close frame from peer in time");
+      return;
+    }
+  }
+}
+
 } // namespace
 
 connection_state::connection_state(caf::event_based_actor* self_ptr)
@@ -152,34 +242,19 @@ caf::behavior connection_actor(connection_actor_type* self, transport_ptr t,
   st.peer = t->peer();
   st.transport = t;
   st.settings = cfg;
+  st.deadlines = liveness{cfg};
+  st.timers = timer_service_of(self->system());
   install_special_handlers(self);
+  st.deadlines.start(now(st));
   guarded(st, "handler factory", [&] { st.user = factory(st.ctx); });
+  sync_timer(st);
   t->start(caf::actor_cast<caf::actor>(self));
   return {
       [self](ws_text_atom, std::string& text) {
-        auto& st = self->state;
-        if (st.close_cause)
-          return;
-        if (!st.user.on_text) {
-          begin_close(st, close_code::unsupported_data,
-                      "text messages not supported", conn_exit::server_closed);
-          return;
-        }
-        guarded(st, "on_text",
-                [&] { st.user.on_text(st.ctx, std::move(text)); });
+        deliver(self->state, self->state.user.on_text, text, "text");
       },
       [self](ws_binary_atom, std::vector<uint8_t>& data) {
-        auto& st = self->state;
-        if (st.close_cause)
-          return;
-        if (!st.user.on_binary) {
-          begin_close(st, close_code::unsupported_data,
-                      "binary messages not supported",
-                      conn_exit::server_closed);
-          return;
-        }
-        guarded(st, "on_binary",
-                [&] { st.user.on_binary(st.ctx, std::move(data)); });
+        deliver(self->state, self->state.user.on_binary, data, "binary");
       },
       [self](ws_closed_atom, socket_end& end) { finish(self, end); },
       [self](send_text_atom, std::string& text) {
@@ -195,16 +270,17 @@ caf::behavior connection_actor(connection_actor_type* self, transport_ptr t,
         begin_close(self->state, close_code::going_away, "server shutting down",
                     conn_exit::server_shutdown);
       },
-      [self](close_timeout_atom, uint64_t generation) {
+      [self](ws_ping_atom) {
         auto& st = self->state;
-        if (!st.close_cause || generation != st.close_generation)
-          return;
-        log::actors().debug("conn {} peer did not answer the close frame",
-                            st.id);
-        st.transport->abort();
-        finish(self, socket_end{conn_exit::close_timeout, 0,
-                                "no close frame from peer in time"});
+        st.deadlines.on_ping_received(now(st));
       },
+      [self](ws_pong_atom, const std::string& payload) {
+        auto& st = self->state;
+        if (!st.deadlines.on_pong_received(payload, now(st)))
+          log::actors().debug("conn {} ignored an unexpected pong '{}'", st.id,
+                              payload);
+      },
+      [self](timer_tick_atom) { on_tick(self); },
   };
 }
 
@@ -225,16 +301,12 @@ caf::event_based_actor* connection::self() const {
 }
 
 void connection::send_text(std::string text) {
-  if (state_.close_cause || !state_.transport)
-    return;
-  state_.transport->send(frame_kind::text, std::move(text));
+  detail::send_frame(state_, frame_kind::text, std::move(text));
 }
 
 void connection::send_binary(std::vector<uint8_t> data) {
-  if (state_.close_cause || !state_.transport)
-    return;
-  state_.transport->send(frame_kind::binary,
-                         std::string(data.begin(), data.end()));
+  detail::send_frame(state_, frame_kind::binary,
+                     std::string(data.begin(), data.end()));
 }
 
 void connection::close(uint16_t code, std::string reason) {

@@ -5,9 +5,11 @@
 #include <optional>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/liveness.hpp"
 #include "tether/connection.hpp"
 #include "tether/handler.hpp"
 
@@ -34,8 +36,12 @@ struct connection_state {
   // Set once a close handshake started; the cause becomes the exit reason
   // unless the transport reports something more specific.
   std::optional<conn_exit> close_cause;
-  // Matches the close deadline to the close it guards.
-  uint64_t close_generation = 0;
+
+  // Heartbeat, idle, write-stall and close deadlines, and the wake-up last
+  // requested from the timer service (none once it fired).
+  liveness deadlines;
+  caf::actor timers;
+  std::optional<liveness::time_point> wake_requested;
 
   static inline const char* name = "tether.connection";
 };
@@ -45,6 +51,9 @@ using connection_actor_type = caf::stateful_actor<connection_state>;
 /// Starts the close handshake unless one started already.
 void begin_close(connection_state& st, uint16_t code, std::string reason,
                  conn_exit cause);
+
+/// Queues a message for the peer unless the connection is closing.
+void send_frame(connection_state& st, frame_kind kind, std::string payload);
 
 /// The connection actor's behaviour; see `tether::spawn_connection`.
 caf::behavior connection_actor(connection_actor_type* self, transport_ptr t,

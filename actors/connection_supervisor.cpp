@@ -29,7 +29,17 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, entry> live;
   supervisor_counts counts;
   connection_settings settings;
+  std::chrono::milliseconds handshake_timeout{0};
   handler_factory factory;
+
+  // Connections in their opening phase, held weakly; the generation tells
+  // a keep-alive connection's current deadline from its earlier ones.
+  struct handshake {
+    pending_handshake_ref ref;
+    uint64_t generation;
+  };
+  std::unordered_map<conn_id, handshake> handshakes;
+  uint64_t handshake_generation = 0;
   bool draining = false;
   std::vector<caf::response_promise> drain_waiters;
 
@@ -65,14 +75,45 @@ void on_exit_msg(supervisor_actor* self, caf::exit_msg& x) {
   answer_drain_waiters(st);
 }
 
-caf::behavior supervisor(supervisor_actor* self, connection_settings settings,
+void on_handshake_expired(supervisor_actor* self, conn_id id,
+                          uint64_t generation) {
+  auto& st = self->state;
+  auto i = st.handshakes.find(id);
+  if (i == st.handshakes.end() || i->second.generation != generation)
+    return;
+  // A connection that finished or failed on its own is gone by now.
+  if (auto pending = i->second.ref.lock()) {
+    pending->abort_handshake();
+    ++st.counts.handshake_timeouts;
+    log::net().debug("conn {} dropped: handshake not done within {} ms", id,
+                     st.handshake_timeout.count());
+  }
+  st.handshakes.erase(i);
+}
+
+caf::behavior supervisor(supervisor_actor* self, server_config cfg,
                          handler_factory factory) {
-  self->state.settings = settings;
+  self->state.settings = cfg.connection;
+  self->state.handshake_timeout = cfg.handshake_timeout;
   self->state.factory = std::move(factory);
   self->set_exit_handler([self](caf::exit_msg& x) { on_exit_msg(self, x); });
   return {
+      [self](handshake_atom, conn_id id, pending_handshake_ref& ref) {
+        auto& st = self->state;
+        if (st.handshake_timeout.count() <= 0)
+          return;
+        auto generation = ++st.handshake_generation;
+        st.handshakes[id] =
+            supervisor_state::handshake{std::move(ref), generation};
+        self->delayed_send(self, st.handshake_timeout,
+                           handshake_expired_atom::value, id, generation);
+      },
+      [self](handshake_expired_atom, conn_id id, uint64_t generation) {
+        on_handshake_expired(self, id, generation);
+      },
       [self](new_conn_atom, transport_ptr& t, conn_id id) {
         auto& st = self->state;
+        st.handshakes.erase(id);
         if (st.draining) {
           ++st.counts.refused;
           t->close(close_code::going_away, "server shutting down");
@@ -105,7 +146,7 @@ caf::behavior supervisor(supervisor_actor* self, connection_settings settings,
 
 } // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, connection_settings cfg,
+caf::actor spawn_supervisor(caf::actor_system& sys, const server_config& cfg,
                             handler_factory factory) {
   return sys.spawn(supervisor, cfg, std::move(factory));
 }

@@ -1,5 +1,7 @@
 #include "tether/exit_reason.hpp"
 
+#include <ostream>
+
 #include <caf/exit_reason.hpp>
 #include <caf/sec.hpp>
 
@@ -33,12 +35,22 @@ const char* to_string(conn_exit x) {
     return "server_shutdown";
   case conn_exit::close_timeout:
     return "close_timeout";
+  case conn_exit::heartbeat_timeout:
+    return "heartbeat_timeout";
+  case conn_exit::idle_timeout:
+    return "idle_timeout";
+  case conn_exit::write_timeout:
+    return "write_timeout";
   case conn_exit::linked_actor_failed:
     return "linked_actor_failed";
   case conn_exit::aborted:
     return "aborted";
   }
   return "unknown_conn_exit";
+}
+
+std::ostream& operator<<(std::ostream& out, conn_exit x) {
+  return out << to_string(x);
 }
 
 std::optional<conn_exit> as_conn_exit(const caf::error& reason) {

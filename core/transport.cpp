@@ -5,4 +5,6 @@ namespace tether {
 // Anchors the vtable in the library.
 transport::~transport() = default;
 
+pending_handshake::~pending_handshake() = default;
+
 } // namespace tether

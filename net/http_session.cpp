@@ -3,6 +3,7 @@
 #include <utility>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -66,13 +67,25 @@ void http_session::run() {
   do_read();
 }
 
+void http_session::abort_handshake() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both,
+                                    ignored);
+    self->stream_.socket().close(ignored);
+  });
+}
+
 void http_session::do_read() {
-  const auto& cfg = token_->shared()->cfg;
+  const auto& shared = *token_->shared();
   parser_.emplace();
-  parser_->header_limit(static_cast<uint32_t>(cfg.max_http_request_bytes));
-  parser_->body_limit(cfg.max_http_request_bytes);
-  // Bounds slow or silent clients (slowloris) in the HTTP phase.
-  stream_.expires_after(cfg.handshake_timeout);
+  parser_->header_limit(
+      static_cast<uint32_t>(shared.cfg.max_http_request_bytes));
+  parser_->body_limit(shared.cfg.max_http_request_bytes);
+  // Slow or silent clients (slowloris) are bounded by the supervisor's
+  // handshake deadline, which restarts for each request.
+  caf::anon_send(shared.supervisor, handshake_atom::value, id_,
+                 pending_handshake_ref{shared_from_this()});
   http::async_read(
       stream_, buffer_, *parser_,
       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
@@ -84,12 +97,9 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     shutdown();
     return;
   }
-  if (ec == beast::error::timeout) {
-    ++token_->shared()->handshake_timeouts;
-    log::net().debug("conn {} dropped: no complete request within {} ms", id_,
-                     token_->shared()->cfg.handshake_timeout.count());
+  // The supervisor's handshake deadline closed the socket.
+  if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor)
     return;
-  }
   if (ec == http::error::header_limit) {
     respond(431, "request header fields too large\n", false, 11);
     return;
@@ -129,6 +139,11 @@ void http_session::on_request(request req) {
     return;
   }
   auto route = shared.routes.find(path);
+  if (route == shared.routes.end() && path == shared.cfg.websocket_path) {
+    respond(426, "this path only accepts WebSocket upgrades\n",
+            req.keep_alive(), req.version());
+    return;
+  }
   if (route == shared.routes.end()) {
     respond(404, "not found: " + path + "\n", req.keep_alive(), req.version());
     return;
@@ -170,6 +185,10 @@ void http_session::respond(unsigned status, std::string body, bool keep_alive,
   response res{static_cast<http::status>(status), version};
   res.set(http::field::server, "tether");
   res.set(http::field::content_type, "text/plain; charset=utf-8");
+  if (status == 426) {
+    res.set(http::field::upgrade, "websocket");
+    res.set(http::field::connection, "Upgrade");
+  }
   res.keep_alive(keep_alive);
   res.body() = std::move(body);
   res.prepare_payload();

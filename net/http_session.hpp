@@ -18,7 +18,8 @@
 
 namespace tether::net {
 
-class http_session : public std::enable_shared_from_this<http_session> {
+class http_session : public pending_handshake,
+                     public std::enable_shared_from_this<http_session> {
 public:
   using request = boost::beast::http::request<boost::beast::http::string_body>;
   using response =
@@ -29,6 +30,10 @@ public:
 
   /// Starts reading the first request.
   void run();
+
+  /// Closes the socket; called by the supervisor when the client took too
+  /// long to send its request.
+  void abort_handshake() override;
 
 private:
   void do_read();

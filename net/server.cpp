@@ -48,6 +48,7 @@ struct server::impl {
       work;
   std::shared_ptr<net::listener> acceptor;
   std::vector<std::thread> threads;
+  supervisor_counts final_counts;
   uint16_t port = 0;
   bool started = false;
   bool stopped = false;
@@ -74,19 +75,29 @@ void server::start() {
   if (d.started)
     throw std::logic_error("tether::server::start called twice");
   const auto& cfg = d.shared->cfg;
-  auto threads = cfg.io_threads == 0 ? 1u : cfg.io_threads;
+  if (auto error = config_error(cfg); !error.empty())
+    throw std::invalid_argument("tether: " + error);
+  auto threads = cfg.io_threads;
   d.ioc = std::make_unique<asio::io_context>(static_cast<int>(threads));
   d.acceptor = std::make_shared<net::listener>(*d.ioc, d.shared);
   d.acceptor->open(cfg.address, cfg.port);
   d.port = d.acceptor->port();
-  d.shared->supervisor = spawn_supervisor(d.sys, cfg.connection, d.factory);
+  d.shared->supervisor = spawn_supervisor(d.sys, cfg, d.factory);
   d.work.emplace(d.ioc->get_executor());
   d.acceptor->run();
-  for (unsigned i = 0; i < threads; ++i)
-    d.threads.emplace_back([ioc = d.ioc.get()] { ioc->run(); });
+  // From here on, stop() undoes whatever part of the start succeeded.
   d.started = true;
-  log::net().info("listening on ws://{}:{}{} with {} I/O thread(s)",
-                  cfg.address, d.port, cfg.websocket_path, threads);
+  try {
+    for (unsigned i = 0; i < threads; ++i)
+      d.threads.emplace_back([ioc = d.ioc.get()] { ioc->run(); });
+  } catch (const std::system_error& e) {
+    auto made = d.threads.size();
+    stop();
+    throw std::system_error(
+        e.code(), "tether: could start only " + std::to_string(made) + " of "
+                      + std::to_string(threads) + " I/O threads");
+  }
+  log::net().info("listening on {} with {} I/O thread(s)", url(), threads);
 }
 
 void server::stop() {
@@ -105,6 +116,11 @@ void server::stop() {
                    log::net().warn("shutdown: drain ended early: {}",
                                    exit_reason_name(err));
                  });
+    // The last counts stay readable after the supervisor is gone.
+    self->request(d.shared->supervisor, std::chrono::seconds(5),
+                  snapshot_atom::value)
+        .receive([&](supervisor_counts& x) { d.final_counts = std::move(x); },
+                 [](caf::error&) {});
     // Connections still closing are dropped now.
     self->send_exit(d.shared->supervisor, caf::exit_reason::user_shutdown);
   }
@@ -133,7 +149,18 @@ uint16_t server::port() const {
   return impl_->port;
 }
 
+std::string server::url() const {
+  const auto& cfg = impl_->shared->cfg;
+  auto host = cfg.address.find(':') == std::string::npos
+                  ? cfg.address
+                  : "[" + cfg.address + "]";
+  return "ws://" + host + ":" + std::to_string(impl_->port)
+         + cfg.websocket_path;
+}
+
 supervisor_counts server::counts() const {
+  if (impl_->stopped)
+    return impl_->final_counts;
   if (!impl_->shared->supervisor)
     return {};
   caf::scoped_actor self{impl_->sys};
@@ -151,6 +178,10 @@ supervisor_counts server::counts() const {
 
 uint64_t server::open_sockets() const {
   return impl_->shared->open_sockets;
+}
+
+uint64_t server::queued_bytes() const {
+  return impl_->shared->queued_bytes;
 }
 
 caf::actor server::supervisor() const {

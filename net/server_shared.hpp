@@ -27,7 +27,8 @@ struct server_shared {
   std::atomic<bool> accepting{true};
   std::atomic<uint64_t> open_sockets{0};
   std::atomic<uint64_t> live_transports{0};
-  std::atomic<uint64_t> handshake_timeouts{0};
+  // Bytes queued for writing across all transports.
+  std::atomic<uint64_t> queued_bytes{0};
 };
 
 using server_shared_ptr = std::shared_ptr<server_shared>;

@@ -1,5 +1,6 @@
 #include "net/ws_transport.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <boost/asio/buffer.hpp>
@@ -28,18 +29,21 @@ ws_transport::ws_transport(beast::tcp_stream&& stream, conn_id id,
 }
 
 ws_transport::~ws_transport() {
+  drop_queue();
   --token_.shared()->live_transports;
 }
 
 void ws_transport::accept(request req, ready_handler on_ready) {
   const auto& cfg = token_.shared()->cfg;
-  // The HTTP phase ran on tcp_stream's timer; Beast's WebSocket timeouts
-  // must not be combined with it.
+  // Beast's WebSocket timeouts must not be combined with tcp_stream's.
   beast::get_lowest_layer(ws_).expires_never();
-  // Beast's handshake timeout guards the opening and the closing handshake;
-  // idle detection and pings belong to the connection actor.
+  // The actors own every deadline: the supervisor the opening handshake,
+  // the connection actor pings, idle, write stalls and the close. Beast's
+  // handshake timeout stays only as a backstop, at twice the longer of the
+  // two, for an actor system too busy to deliver its timers.
   websocket::stream_base::timeout timeouts;
-  timeouts.handshake_timeout = cfg.handshake_timeout;
+  timeouts.handshake_timeout =
+      2 * std::max(cfg.handshake_timeout, cfg.connection.close_timeout);
   timeouts.idle_timeout = websocket::stream_base::none();
   timeouts.keep_alive_pings = false;
   ws_.set_option(timeouts);
@@ -48,6 +52,16 @@ void ws_transport::accept(request req, ready_handler on_ready) {
       websocket::stream_base::decorator([](websocket::response_type& res) {
         res.set(beast::http::field::server, "tether");
       }));
+  // Pongs and pings go to the owner for its heartbeat. `this` suffices: the
+  // callback lives in the stream, which lives in this object (capturing a
+  // shared_ptr here would be a cycle, Beast issue 1539).
+  ws_.control_callback(
+      [this](websocket::frame_type kind, beast::string_view payload) {
+        on_control_frame(kind, payload);
+      });
+  // The supervisor's handshake deadline now guards the WebSocket upgrade.
+  caf::anon_send(token_.shared()->supervisor, handshake_atom::value, id_,
+                 pending_handshake_ref{shared_from_this()});
   ws_.async_accept(req, [self = shared_from_this(),
                          on_ready = std::move(on_ready)](beast::error_code ec) {
     self->on_accept(ec, on_ready);
@@ -83,10 +97,51 @@ void ws_transport::send(frame_kind kind, std::string payload) {
                                   payload = std::move(payload)]() mutable {
     if (self->ended_ || self->close_requested_)
       return;
+    self->token_.shared()->queued_bytes += payload.size();
     self->tx_.push_back(outbound{kind, std::move(payload)});
     if (!self->writing_)
       self->do_write();
   });
+}
+
+void ws_transport::ping(std::string payload) {
+  asio::post(ws_.get_executor(),
+             [self = shared_from_this(), payload = std::move(payload)] {
+               // One ping in flight at most (Beast's rule). A ping stuck behind
+               // a stalled write is the write timeout's business.
+               if (self->ended_ || self->close_started_ || self->pinging_)
+                 return;
+               log::net().trace("conn {} ping {}", self->id_, payload);
+               self->pinging_ = true;
+               self->ping_payload_ = websocket::ping_data{payload.c_str()};
+               self->ws_.async_ping(
+                   self->ping_payload_,
+                   beast::bind_front_handler(&ws_transport::on_ping, self));
+             });
+}
+
+void ws_transport::on_ping(beast::error_code ec) {
+  pinging_ = false;
+  if (ec && !ended_)
+    log::net().debug("conn {} ping failed: {}", id_, ec.message());
+}
+
+void ws_transport::on_control_frame(websocket::frame_type kind,
+                                    beast::string_view payload) {
+  if (ended_ || !owner_)
+    return;
+  if (kind == websocket::frame_type::pong)
+    caf::anon_send(owner_, ws_pong_atom::value, std::string(payload));
+  else if (kind == websocket::frame_type::ping)
+    caf::anon_send(owner_, ws_ping_atom::value);
+}
+
+void ws_transport::drop_queue() {
+  uint64_t bytes = 0;
+  for (auto& frame : tx_)
+    bytes += frame.payload.size();
+  token_.shared()->queued_bytes -= bytes;
+  tx_.clear();
 }
 
 void ws_transport::close(uint16_t code, std::string reason) {
@@ -154,7 +209,9 @@ void ws_transport::on_write(beast::error_code ec, std::size_t) {
     finish(classify_write_error(ec));
     return;
   }
+  token_.shared()->queued_bytes -= tx_.front().payload.size();
   tx_.pop_front();
+  ++writes_completed_;
   if (!tx_.empty())
     do_write();
   else if (close_requested_ && !close_started_)
@@ -163,7 +220,7 @@ void ws_transport::on_write(beast::error_code ec, std::size_t) {
 
 void ws_transport::do_close() {
   close_started_ = true;
-  tx_.clear();
+  drop_queue();
   ws_.async_close(
       close_frame_,
       beast::bind_front_handler(&ws_transport::on_close, shared_from_this()));
@@ -183,7 +240,7 @@ void ws_transport::finish(socket_end end) {
   if (!ended_) {
     ended_ = true;
     end_ = std::move(end);
-    tx_.clear();
+    drop_queue();
     // Release the descriptor now rather than when the last reference goes.
     close_socket();
     log::net().debug("conn {} socket ended: {}", id_, to_string(end_.reason));

@@ -1,6 +1,7 @@
 // A WebSocket over TCP, owned by its pending I/O and its connection actor.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -25,6 +26,7 @@ namespace tether::net {
 /// then the transport forgets its owner. At most one read, one write and
 /// one close are pending at any time, as Beast requires.
 class ws_transport final : public transport,
+                           public pending_handshake,
                            public std::enable_shared_from_this<ws_transport> {
 public:
   using request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -41,9 +43,12 @@ public:
 
   void start(caf::actor owner) override;
   void send(frame_kind kind, std::string payload) override;
+  void ping(std::string payload) override;
+  uint64_t writes_completed() const override { return writes_completed_; }
   void close(uint16_t code, std::string reason) override;
   void abort() override;
   const std::string& peer() const override { return peer_; }
+  void abort_handshake() override { abort(); }
 
 private:
   struct outbound {
@@ -56,6 +61,10 @@ private:
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void on_ping(boost::beast::error_code ec);
+  void on_control_frame(boost::beast::websocket::frame_type kind,
+                        boost::beast::string_view payload);
+  void drop_queue();
   void do_close();
   void on_close(boost::beast::error_code ec);
   void finish(socket_end end);
@@ -70,7 +79,11 @@ private:
   caf::actor owner_;
   socket_end end_;
   boost::beast::websocket::close_reason close_frame_;
+  // Owned by the ping operation while it runs.
+  boost::beast::websocket::ping_data ping_payload_;
+  std::atomic<uint64_t> writes_completed_{0};
   bool started_ = false;
+  bool pinging_ = false;
   bool writing_ = false;
   bool close_requested_ = false;
   bool close_started_ = false;

@@ -5,4 +5,4 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 install_packages
 build
 raise_fd_limit
-exec "$build_dir/samples/tether-echo" --port 8080 "$@"
+exec "$build_dir/samples/tether-echo" "$@"

@@ -1,6 +1,8 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <sys/resource.h>
 
 #include "tether/logging.hpp"
@@ -15,6 +17,6 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &limit);
   }
   // Keep test output to failures; connection lines would drown it.
-  tether::log::set_level(spdlog::level::warn);
+  tether::log::set_level(std::getenv("TETHER_TEST_LOG") ? spdlog::level::from_str(std::getenv("TETHER_TEST_LOG")) : spdlog::level::warn);
   return Catch::Session().run(argc, argv);
 }

@@ -23,5 +23,7 @@ constexpr uint16_t message_too_big = 1009;
 constexpr uint16_t internal_error = 1011;
 /// First code of the range applications may use for their own purposes.
 constexpr uint16_t first_private = 4000;
+/// tether's own: the peer sent no message within `idle_timeout`.
+constexpr uint16_t idle_timeout = 4000;
 
 } // namespace tether::close_code

@@ -8,8 +8,32 @@
 
 namespace tether {
 
-/// Settings every connection actor gets from its supervisor.
+/// Settings every connection actor gets from its supervisor. Every deadline
+/// is a timer of the connection actor; a zero duration turns it off.
 struct connection_settings {
+  /// The server pings the peer this often. 20 s stays below the 30-60 s
+  /// after which NATs and load balancers commonly drop silent flows.
+  std::chrono::milliseconds ping_interval = std::chrono::seconds(20);
+  /// A ping unanswered this long means the peer is gone: the socket is
+  /// dropped at once (`heartbeat_timeout`), since a dead peer cannot take
+  /// part in a close handshake. With the defaults a vanished peer is found
+  /// within 30 s.
+  std::chrono::milliseconds pong_timeout = std::chrono::seconds(10);
+  /// Accept any frame from the peer, not only the pong, as an answer to an
+  /// outstanding ping. Off: a peer that keeps sending but never pongs is a
+  /// broken client.
+  bool heartbeat_any_frame = false;
+  /// No text or binary message from the peer for this long closes the
+  /// connection with 4000 "idle timeout" (`idle_timeout`). Pings and pongs
+  /// never count. 5 minutes, as Beast suggests for servers.
+  std::chrono::milliseconds idle_timeout = std::chrono::minutes(5);
+  /// Count the server's own messages as activity too, so a peer that only
+  /// listens is not idle while the server talks to it.
+  bool idle_counts_sends = false;
+  /// Queued messages that make no progress for this long mean the peer
+  /// stopped reading: the socket is dropped (`write_timeout`). Beast has no
+  /// write timeout of its own. Detected within one to two periods.
+  std::chrono::milliseconds write_timeout = std::chrono::seconds(20);
   /// How long the server waits for the peer's close frame after sending its
   /// own before it drops the socket. A live peer answers within a round trip;
   /// 5 s leaves room for a congested one without keeping dead ones long.
@@ -34,7 +58,8 @@ struct server_config {
   /// plain HTTP route; a larger one gets 431 or 413.
   std::size_t max_http_request_bytes = 16 * 1024;
   /// Time a client has to send a complete HTTP request after connecting or
-  /// after its previous request. Bounds slow or silent clients.
+  /// after its previous request, and to finish the upgrade. Bounds slow or
+  /// silent clients (slowloris); a timer of the connection supervisor.
   std::chrono::milliseconds handshake_timeout = std::chrono::seconds(10);
   /// How long `server::stop()` waits for connections to finish their close
   /// handshake before it drops what is left.
@@ -42,5 +67,9 @@ struct server_config {
   /// Settings passed to each connection actor.
   connection_settings connection;
 };
+
+/// Why `cfg` cannot work, in one sentence naming the field, or an empty
+/// string if it can. `server::start` refuses a configuration with an error.
+std::string config_error(const server_config& cfg);
 
 } // namespace tether

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -36,6 +37,13 @@ enum class conn_exit : uint8_t {
   server_shutdown,
   /// The peer did not answer the server's close frame within `close_timeout`.
   close_timeout,
+  /// A ping went unanswered for `pong_timeout`; the socket was dropped.
+  heartbeat_timeout,
+  /// No message from the peer for `idle_timeout`; the peer got close 4000.
+  idle_timeout,
+  /// Queued messages made no progress for `write_timeout` (the peer stopped
+  /// reading); the socket was dropped.
+  write_timeout,
   /// An actor linked to the connection failed; the peer got close code 1011.
   linked_actor_failed,
   /// The socket was dropped by the server without a close handshake.
@@ -54,6 +62,9 @@ caf::error make_error(conn_exit x);
 
 /// The reason's stable name, e.g. "peer_closed"; used in logs and metrics.
 const char* to_string(conn_exit x);
+
+/// Prints `to_string(x)`, so test frameworks show names, not numbers.
+std::ostream& operator<<(std::ostream& out, conn_exit x);
 
 /// The `conn_exit` inside `reason`, if it is one of tether's.
 std::optional<conn_exit> as_conn_exit(const caf::error& reason);

@@ -12,6 +12,10 @@ namespace tether {
 using ws_text_atom = caf::atom_constant<caf::atom("ws_text")>;
 /// `(ws_binary_atom, std::vector<uint8_t>)`: a binary message from the peer.
 using ws_binary_atom = caf::atom_constant<caf::atom("ws_binary")>;
+/// `(ws_ping_atom)`: the peer pinged (the transport answered already).
+using ws_ping_atom = caf::atom_constant<caf::atom("ws_ping")>;
+/// `(ws_pong_atom, std::string payload)`: the peer answered a ping.
+using ws_pong_atom = caf::atom_constant<caf::atom("ws_pong")>;
 /// `(ws_closed_atom, socket_end)`: the socket ended; sent exactly once.
 using ws_closed_atom = caf::atom_constant<caf::atom("ws_closed")>;
 
@@ -30,15 +34,28 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 /// `(shutdown_atom)`: close with 1001; the actor ends with `server_shutdown`.
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 
-// -- connection actor -> itself -----------------------------------------------
+// -- connection actor <-> timer service ---------------------------------------
 
-/// `(close_timeout_atom, uint64_t generation)`: the close deadline passed.
-using close_timeout_atom = caf::atom_constant<caf::atom("close_tmo")>;
+/// `(timer_arm_atom, caf::timespan when)`: wake the sender at `when` (time
+/// since the actor clock's epoch); replaces the sender's earlier request.
+using timer_arm_atom = caf::atom_constant<caf::atom("tmr_arm")>;
+/// `(timer_tick_atom)`: a requested time has come.
+using timer_tick_atom = caf::atom_constant<caf::atom("tmr_tick")>;
+/// `(timer_wake_atom, caf::timespan when)`: the timer service's own alarm.
+using timer_wake_atom = caf::atom_constant<caf::atom("tmr_wake")>;
+/// `(timer_count_atom) -> uint64_t`: actors the timer service tracks.
+using timer_count_atom = caf::atom_constant<caf::atom("tmr_count")>;
 
 // -- server and tests -> connection supervisor --------------------------------
 
 /// `(new_conn_atom, transport_ptr, conn_id)`: spawn a connection actor.
 using new_conn_atom = caf::atom_constant<caf::atom("new_conn")>;
+/// `(handshake_atom, conn_id, pending_handshake_ref)`: a connection entered
+/// (or re-entered, for the next request on a keep-alive connection) its
+/// opening phase; the supervisor drops it at `handshake_timeout`.
+using handshake_atom = caf::atom_constant<caf::atom("handshake")>;
+/// `(handshake_expired_atom, conn_id, uint64_t generation)`: the deadline.
+using handshake_expired_atom = caf::atom_constant<caf::atom("hs_expired")>;
 /// `(snapshot_atom) -> supervisor_counts`: the supervisor's counts.
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// `(drain_atom) -> bool`: close every connection with 1001 and answer

@@ -35,8 +35,11 @@ public:
   /// Call before `start`.
   void route(std::string path, http_handler handler);
 
-  /// Binds, listens and starts the I/O threads. Throws `std::system_error`
-  /// naming the address if binding fails.
+  /// Binds, listens and starts the I/O threads. Throws
+  /// `std::invalid_argument` for a configuration `config_error` rejects, and
+  /// `std::system_error` naming the address if binding fails or naming the
+  /// thread count if threads cannot be started (then nothing is left
+  /// running).
   void start();
 
   /// Stops accepting, closes every connection with 1001, waits up to
@@ -47,12 +50,21 @@ public:
   /// The port the server listens on (the chosen one if configured as 0).
   uint16_t port() const;
 
+  /// The URL clients connect to, e.g. "ws://127.0.0.1:8080/" or
+  /// "ws://[::1]:8080/".
+  std::string url() const;
+
   /// The supervisor's counts, asked synchronously (waits at most 5 s;
-  /// throws `std::runtime_error` if the supervisor does not answer).
+  /// throws `std::runtime_error` if the supervisor does not answer). After
+  /// `stop`, the last counts taken before the supervisor ended.
   supervisor_counts counts() const;
 
   /// Number of TCP sockets the server holds open now, upgraded or not.
   uint64_t open_sockets() const;
+
+  /// Bytes of messages queued for peers and not yet written, across all
+  /// connections.
+  uint64_t queued_bytes() const;
 
   /// The connection supervisor actor.
   caf::actor supervisor() const;

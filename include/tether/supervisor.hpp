@@ -24,6 +24,9 @@ struct supervisor_counts {
   uint64_t accepted = 0;
   /// Connections refused because the supervisor was draining.
   uint64_t refused = 0;
+  /// TCP connections dropped for not finishing their HTTP request or
+  /// upgrade within `handshake_timeout`.
+  uint64_t handshake_timeouts = 0;
   /// Ended connections by exit reason name (see `exit_reason_name`).
   std::map<std::string, uint64_t> ended;
 
@@ -48,14 +51,16 @@ typename Inspector::result_type inspect(Inspector& f, supervisor_counts& x) {
            x.refused, x.ended);
 }
 
-/// Spawns a connection supervisor.
+/// Spawns a connection supervisor for a server configured by `cfg`.
 ///
 /// It spawns one connection actor per `(new_conn_atom, transport_ptr,
 /// conn_id)` message, linked to itself, and keeps the only long-lived strong
 /// reference to each. It traps exits: a connection's end updates the counts
 /// and logs one line. When the supervisor itself terminates, every
-/// connection receives its exit reason and closes with 1001.
-caf::actor spawn_supervisor(caf::actor_system& sys, connection_settings cfg,
+/// connection receives its exit reason and closes with 1001. It also owns
+/// the handshake deadline of every connection still in its opening phase
+/// (`handshake_atom`).
+caf::actor spawn_supervisor(caf::actor_system& sys, const server_config& cfg,
                             handler_factory factory);
 
 } // namespace tether

@@ -21,6 +21,7 @@
 
 #include "tether/connection_actor.hpp"
 #include "tether/messages.hpp"
+#include "tether/timer_service.hpp"
 #include "tether/transport.hpp"
 
 namespace tether::testing {
@@ -51,6 +52,16 @@ public:
       sent_.push_back(sent_frame{kind, std::move(payload)});
   }
 
+  void ping(std::string payload) override {
+    if (!ended_ && !close_)
+      pings_.push_back(std::move(payload));
+  }
+
+  /// Writes complete at once, unless the test stalled them.
+  uint64_t writes_completed() const override {
+    return stalled_ ? completed_at_stall_ : sent_.size();
+  }
+
   void close(uint16_t code, std::string reason) override {
     if (!ended_ && !close_)
       close_ = std::make_pair(code, std::move(reason));
@@ -69,6 +80,9 @@ public:
   int starts() const { return starts_; }
 
   const std::vector<sent_frame>& sent() const { return sent_; }
+
+  /// Payloads of the pings sent so far, in order.
+  const std::vector<std::string>& pings() const { return pings_; }
 
   /// The texts sent so far, in order.
   std::vector<std::string> sent_texts() const {
@@ -103,6 +117,34 @@ public:
       caf::anon_send(owner_, ws_binary_atom::value, std::move(data));
   }
 
+  /// The peer answers a ping with `payload` (or sends an unsolicited pong).
+  void peer_pong(std::string payload) {
+    if (!ended_)
+      caf::anon_send(owner_, ws_pong_atom::value, std::move(payload));
+  }
+
+  /// The peer answers the last ping the server sent.
+  void peer_pong_last() {
+    if (!pings_.empty())
+      peer_pong(pings_.back());
+  }
+
+  /// The peer pings (the transport answers by itself).
+  void peer_ping() {
+    if (!ended_)
+      caf::anon_send(owner_, ws_ping_atom::value);
+  }
+
+  /// The peer stops reading: writes queued from now on never complete.
+  void stall_writes() {
+    if (!stalled_)
+      completed_at_stall_ = sent_.size();
+    stalled_ = true;
+  }
+
+  /// The peer reads again: every queued write completes.
+  void resume_writes() { stalled_ = false; }
+
   /// The peer sends a close frame (answered by the transport).
   void peer_close(uint16_t code, std::string reason = {}) {
     end(socket_end{conn_exit::peer_closed, code, std::move(reason)});
@@ -133,6 +175,9 @@ private:
   caf::actor owner_;
   int starts_ = 0;
   std::vector<sent_frame> sent_;
+  std::vector<std::string> pings_;
+  bool stalled_ = false;
+  uint64_t completed_at_stall_ = 0;
   std::optional<std::pair<uint16_t, std::string>> close_;
   bool aborted_ = false;
   bool ended_ = false;
@@ -174,6 +219,12 @@ public:
   void advance(caf::timespan d) {
     sched_.advance_time(d);
     run();
+  }
+
+  /// Number of actors the timer service tracks (connection actors that
+  /// asked for a wake-up and are still alive).
+  uint64_t timer_entries() {
+    return ask<uint64_t>(timer_service_of(sys_), timer_count_atom::value);
   }
 
   /// Spawns a connection actor over `t`, runs it until idle, and tracks its

@@ -12,4 +12,5 @@
 #include "tether/messages.hpp"
 #include "tether/server.hpp"
 #include "tether/supervisor.hpp"
+#include "tether/timer_service.hpp"
 #include "tether/transport.hpp"

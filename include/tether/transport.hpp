@@ -44,6 +44,8 @@ enum class frame_kind : uint8_t { text, binary };
 /// owner these messages (atoms in `tether/messages.hpp`), in order:
 /// - `(ws_text_atom, std::string)` for each text message,
 /// - `(ws_binary_atom, std::vector<uint8_t>)` for each binary message,
+/// - `(ws_ping_atom)` for each ping from the peer (already answered),
+/// - `(ws_pong_atom, std::string payload)` for each pong from the peer,
 /// - `(ws_closed_atom, socket_end)` exactly once, when the socket ended,
 ///   for whatever reason, after which it sends nothing more and drops its
 ///   reference to the owner.
@@ -57,6 +59,14 @@ public:
   /// Queues a message; messages go out in the order they were queued.
   /// Ignored once `close` or `abort` was called.
   virtual void send(frame_kind kind, std::string payload) = 0;
+
+  /// Sends a ping with `payload` (at most 125 bytes). Skipped while a
+  /// previous ping is still being written.
+  virtual void ping(std::string payload) = 0;
+
+  /// Number of queued messages written to the socket so far. May be called
+  /// from any thread; it only grows.
+  virtual uint64_t writes_completed() const = 0;
 
   /// Sends a close frame after the queued messages and waits for the peer's.
   /// The end is reported as `server_closed` when the peer answers.
@@ -73,7 +83,22 @@ public:
 /// Shared ownership: the transport's pending I/O and its actor both hold it.
 using transport_ptr = std::shared_ptr<transport>;
 
+/// A connection still in its opening phase (HTTP request, upgrade), which
+/// the connection supervisor drops when `handshake_timeout` passes.
+class pending_handshake {
+public:
+  virtual ~pending_handshake();
+
+  /// Drops the connection; it was too slow to finish its handshake.
+  virtual void abort_handshake() = 0;
+};
+
+/// The supervisor holds pending handshakes weakly: one that finished or
+/// failed on its own is simply gone when its deadline comes.
+using pending_handshake_ref = std::weak_ptr<pending_handshake>;
+
 } // namespace tether
 
-// A transport pointer only ever travels between actors of one process.
+// These handles only ever travel between actors of one process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tether::transport_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tether::pending_handshake_ref)

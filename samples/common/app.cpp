@@ -10,7 +10,7 @@
 namespace tether::samples {
 
 void add_server_options(cli& opts, server_config& cfg) {
-  opts.add("address", "address to listen on", cfg.address);
+  opts.add("address", "IP address to listen on (IPv4 or IPv6)", cfg.address);
   opts.add("port", "TCP port; 0 picks a free one", cfg.port);
   opts.add("threads", "I/O threads", cfg.io_threads);
   opts.add("ws-path", "path that accepts WebSocket upgrades",
@@ -19,8 +19,26 @@ void add_server_options(cli& opts, server_config& cfg) {
            cfg.max_message_bytes);
   opts.add("handshake-timeout", "time to send a complete HTTP request",
            cfg.handshake_timeout);
-  opts.add("close-timeout", "wait for the peer's close frame",
-           cfg.connection.close_timeout);
+  auto& c = cfg.connection;
+  opts.add("ping-interval", "ping the peer this often; 0s: off",
+           c.ping_interval);
+  opts.add("pong-timeout", "drop a peer whose pong is this late",
+           c.pong_timeout);
+  opts.add_flag("heartbeat-any-frame",
+                "any frame from the peer answers a ping, not only a pong",
+                c.heartbeat_any_frame);
+  opts.add("idle-timeout",
+           "close (4000) after this long without a message; "
+           "0s: off",
+           c.idle_timeout);
+  opts.add_flag("idle-counts-sends",
+                "the server's own messages count as activity too",
+                c.idle_counts_sends);
+  opts.add("write-timeout",
+           "drop a peer that reads nothing for this long; "
+           "0s: off",
+           c.write_timeout);
+  opts.add("close-timeout", "wait for the peer's close frame", c.close_timeout);
   opts.add("shutdown-timeout", "wait for connections to close on stop",
            cfg.shutdown_timeout);
 }

@@ -44,10 +44,12 @@ std::string show(std::chrono::milliseconds d) {
 
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& s) {
   auto digits = s.find_first_not_of("0123456789");
+  if (digits == std::string::npos)
+    return std::nullopt; // a bare number is ambiguous: say ms, s or m
   auto number = parse_unsigned(s.substr(0, digits));
   if (!number)
     return std::nullopt;
-  auto unit = digits == std::string::npos ? std::string{"s"} : s.substr(digits);
+  auto unit = s.substr(digits);
   uint64_t factor = 0;
   if (unit == "ms")
     factor = 1;
@@ -56,6 +58,10 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& s) {
   else if (unit == "m")
     factor = 60 * 1000;
   else
+    return std::nullopt;
+  // Anything beyond a year is a typo, and it keeps the product in range.
+  constexpr uint64_t max_ms = 366ull * 24 * 60 * 60 * 1000;
+  if (*number > max_ms / factor)
     return std::nullopt;
   return std::chrono::milliseconds(*number * factor);
 }
@@ -100,8 +106,9 @@ void cli::add(std::string name, std::string help,
              [name, &target](const std::string& text) -> std::string {
                auto value = parse_duration(text);
                if (!value)
-                 return "--" + name + " expects a duration such as 500ms, 5s "
-                        + "or 2m, got '" + text + "'";
+                 return "--" + name + " expects a duration with a unit, "
+                        + "such as 500ms, 5s or 2m (up to a year), got '" + text
+                        + "'";
                target = *value;
                return {};
              });

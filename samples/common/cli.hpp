@@ -11,7 +11,8 @@
 
 namespace tether::samples {
 
-/// Parses "250ms", "5s", "2m" or a plain number of seconds.
+/// Parses "250ms", "5s" or "2m" (0 allowed, at most a year). A number
+/// without unit is refused: "5" could mean seconds or milliseconds.
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& s);
 
 class cli {

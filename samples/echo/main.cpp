@@ -2,9 +2,10 @@
 // a connection supervisor; each text or binary message goes back to its
 // sender unchanged.
 //
-//   tether-echo --port 9000
-//   then connect any WebSocket client to ws://127.0.0.1:9000/
+//   tether-echo --port 8080
+//   then connect any WebSocket client to ws://127.0.0.1:8080/
 #include <iostream>
+#include <stdexcept>
 #include <system_error>
 
 #include <caf/actor_system.hpp>
@@ -33,10 +34,9 @@ int main(int argc, char** argv) {
   using namespace tether::samples;
   block_stop_signals();
   tether::server_config cfg;
-  cfg.port = 9000;
   std::string log_level = "info";
   cli opts{"tether-echo", "A WebSocket echo server built on tether.",
-           "tether-echo --port 9000 --threads 2 --log-level debug"};
+           "tether-echo --port 8080 --ping-interval 5s --log-level debug"};
   add_server_options(opts, cfg);
   add_log_option(opts, log_level);
   if (auto code = opts.parse(argc, argv))
@@ -49,12 +49,14 @@ int main(int argc, char** argv) {
   tether::server srv{sys, cfg, echo};
   try {
     srv.start();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "tether-echo: " << e.what() << "\n";
+    return 2;
   } catch (const std::system_error& e) {
     std::cerr << "tether-echo: " << e.what() << "\n";
     return 1;
   }
-  std::cout << "*** tether-echo listening on ws://" << cfg.address << ":"
-            << srv.port() << cfg.websocket_path << std::endl;
+  std::cout << "*** tether-echo listening on " << srv.url() << std::endl;
   wait_for_stop_signal();
   std::cout << "*** tether-echo stopping" << std::endl;
   srv.stop();

@@ -9,7 +9,16 @@
 #include <tether/tether.hpp>
 
 int main() {
+  // Ctrl-C and SIGTERM are taken by sigwait below; block them before any
+  // thread starts so that every thread inherits the mask.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
   caf::actor_system_config sys_cfg;
+  tether::recommended_actor_config(sys_cfg);
   caf::actor_system sys{sys_cfg};
 
   tether::server_config cfg;
@@ -17,7 +26,8 @@ int main() {
 
   // Called once per connection, inside the connection's own actor.
   auto factory = [](tether::connection& conn) {
-    std::cout << "connection " << conn.id() << " from " << conn.peer() << "\n";
+    std::cout << "connection " << conn.id() << " from " << conn.peer()
+              << std::endl;
     tether::handlers h;
     h.on_text = [](tether::connection& c, std::string text) {
       c.send_text("you said: " + text);
@@ -27,14 +37,9 @@ int main() {
 
   tether::server server{sys, cfg, factory};
   server.start();
-  std::cout << "listening on ws://127.0.0.1:" << server.port() << "/\n";
+  std::cout << "listening on " << server.url() << std::endl;
 
   // Serve until Ctrl-C, then close every connection with 1001.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   int signal = 0;
   sigwait(&stop, &signal);
   server.stop();

@@ -131,3 +131,41 @@ TEST_CASE("a port in use is reported with the address") {
           != std::string::npos);
   }
 }
+
+TEST_CASE("a plain request on the WebSocket path gets 426") {
+  test_server srv;
+  auto res = http_exchange(srv.port(), "GET / HTTP/1.1\r\nHost: x\r\n"
+                                       "Connection: close\r\n\r\n");
+  CHECK(res.rfind("HTTP/1.1 426", 0) == 0);
+  CHECK(res.find("Upgrade: websocket") != std::string::npos);
+}
+
+TEST_CASE("a configuration that cannot work is refused before listening") {
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  tether::server_config cfg;
+  cfg.port = 0;
+  cfg.websocket_path = "no-slash";
+  tether::server srv{sys, cfg, tether::test::scripted_echo};
+  CHECK_THROWS_WITH(srv.start(), Catch::Contains("websocket_path"));
+  CHECK(srv.port() == 0);
+}
+
+TEST_CASE("the server reports its URL and keeps its last counts after stop") {
+  test_server srv;
+  CHECK(srv.server().url()
+        == "ws://127.0.0.1:" + std::to_string(srv.port()) + "/");
+  {
+    asio::io_context ioc;
+    ws_client client{ioc, srv.port()};
+    client.send_text("x");
+    CHECK(client.read() == "x");
+    client.close(1000);
+  }
+  REQUIRE(tether::test::eventually(
+      [&] { return srv.counts().ended_with(conn_exit::peer_closed) == 1; }));
+  srv.server().stop();
+  auto n = srv.counts();
+  CHECK(n.accepted == 1);
+  CHECK(n.ended_with(conn_exit::peer_closed) == 1);
+}

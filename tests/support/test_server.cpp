@@ -10,6 +10,13 @@ tether::handlers scripted_echo(tether::connection&) {
   h.on_text = [](tether::connection& c, std::string text) {
     if (text == "throw")
       throw std::runtime_error("the test asked for it");
+    if (text.rfind("flood ", 0) == 0) {
+      // Sends N messages of 64 KiB: enough to fill any socket buffer.
+      auto n = std::stoi(text.substr(6));
+      for (int i = 0; i < n; ++i)
+        c.send_binary(std::vector<uint8_t>(64 * 1024, 'f'));
+      return;
+    }
     if (text.rfind("close ", 0) == 0) {
       std::istringstream in{text.substr(6)};
       uint16_t code = 0;

@@ -13,7 +13,8 @@
 namespace tether::test {
 
 /// The echo handler the integration tests share. It echoes text and binary;
-/// "close <code> <reason>" makes the server close; "throw" throws.
+/// "close <code> <reason>" makes the server close; "throw" throws;
+/// "flood <n>" sends n binary messages of 64 KiB.
 tether::handlers scripted_echo(tether::connection& conn);
 
 class test_server {

@@ -27,7 +27,8 @@ tether::handlers echo(tether::connection&) {
 }
 
 struct fixture : tether::testing::fixture {
-  caf::actor sup = tether::spawn_supervisor(sys(), {}, echo);
+  caf::actor sup =
+      tether::spawn_supervisor(sys(), tether::server_config{}, echo);
   std::vector<std::shared_ptr<fake_transport>> ts;
 
   fixture() { track(sup); }
