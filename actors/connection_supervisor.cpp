@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -9,6 +10,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/connection_actor.hpp"
+#include "actors/deadline_queue.hpp"
 #include "tether/logging.hpp"
 #include "tether/messages.hpp"
 #include "tether/supervisor.hpp"
@@ -32,14 +34,12 @@ struct supervisor_state {
   std::chrono::milliseconds handshake_timeout{0};
   handler_factory factory;
 
-  // Connections in their opening phase, held weakly; the generation tells
-  // a keep-alive connection's current deadline from its earlier ones.
-  struct handshake {
-    pending_handshake_ref ref;
-    uint64_t generation;
-  };
-  std::unordered_map<conn_id, handshake> handshakes;
-  uint64_t handshake_generation = 0;
+  // Connections in their opening phase, held weakly, with one alarm for
+  // the earliest deadline: a handshake that completes leaves nothing in
+  // the actor clock behind.
+  std::unordered_map<conn_id, pending_handshake_ref> handshakes;
+  detail::deadline_queue<conn_id> handshake_deadlines;
+
   bool draining = false;
   std::vector<caf::response_promise> drain_waiters;
 
@@ -75,20 +75,40 @@ void on_exit_msg(supervisor_actor* self, caf::exit_msg& x) {
   answer_drain_waiters(st);
 }
 
-void on_handshake_expired(supervisor_actor* self, conn_id id,
-                          uint64_t generation) {
-  auto& st = self->state;
-  auto i = st.handshakes.find(id);
-  if (i == st.handshakes.end() || i->second.generation != generation)
-    return;
-  // A connection that finished or failed on its own is gone by now.
-  if (auto pending = i->second.ref.lock()) {
-    pending->abort_handshake();
-    ++st.counts.handshake_timeouts;
-    log::net().debug("conn {} dropped: handshake not done within {} ms", id,
-                     st.handshake_timeout.count());
+using time_point = caf::actor_clock::time_point;
+
+void schedule_handshake_alarm(supervisor_actor* self) {
+  if (auto when = self->state.handshake_deadlines.alarm_needed()) {
+    auto delay =
+        std::max(*when - self->clock().now(), time_point::duration::zero());
+    self->delayed_send(
+        self, delay, handshake_alarm_atom::value,
+        std::chrono::duration_cast<caf::timespan>(when->time_since_epoch()));
   }
-  st.handshakes.erase(i);
+}
+
+void forget_handshake(supervisor_state& st, conn_id id) {
+  st.handshakes.erase(id);
+  st.handshake_deadlines.erase(id);
+}
+
+void on_handshake_alarm(supervisor_actor* self, time_point alarm) {
+  auto& st = self->state;
+  st.handshake_deadlines.alarm_fired(alarm);
+  for (auto id : st.handshake_deadlines.pop_due(self->clock().now())) {
+    auto i = st.handshakes.find(id);
+    if (i == st.handshakes.end())
+      continue;
+    // A connection that ended on its own without telling is gone by now.
+    if (auto pending = i->second.lock()) {
+      pending->abort_handshake();
+      ++st.counts.handshake_timeouts;
+      log::net().debug("conn {} dropped: handshake not done within {} ms", id,
+                       st.handshake_timeout.count());
+    }
+    st.handshakes.erase(i);
+  }
+  schedule_handshake_alarm(self);
 }
 
 caf::behavior supervisor(supervisor_actor* self, server_config cfg,
@@ -102,18 +122,22 @@ caf::behavior supervisor(supervisor_actor* self, server_config cfg,
         auto& st = self->state;
         if (st.handshake_timeout.count() <= 0)
           return;
-        auto generation = ++st.handshake_generation;
-        st.handshakes[id] =
-            supervisor_state::handshake{std::move(ref), generation};
-        self->delayed_send(self, st.handshake_timeout,
-                           handshake_expired_atom::value, id, generation);
+        st.handshakes[id] = std::move(ref);
+        st.handshake_deadlines.set(id,
+                                   self->clock().now() + st.handshake_timeout);
+        schedule_handshake_alarm(self);
       },
-      [self](handshake_expired_atom, conn_id id, uint64_t generation) {
-        on_handshake_expired(self, id, generation);
+      [self](handshake_done_atom, conn_id id) {
+        forget_handshake(self->state, id);
+      },
+      [self](handshake_alarm_atom, caf::timespan when) {
+        on_handshake_alarm(
+            self,
+            time_point{std::chrono::duration_cast<time_point::duration>(when)});
       },
       [self](new_conn_atom, transport_ptr& t, conn_id id) {
         auto& st = self->state;
-        st.handshakes.erase(id);
+        forget_handshake(st, id);
         if (st.draining) {
           ++st.counts.refused;
           t->close(close_code::going_away, "server shutting down");
@@ -131,6 +155,7 @@ caf::behavior supervisor(supervisor_actor* self, server_config cfg,
       [self](snapshot_atom) {
         auto result = self->state.counts;
         result.live = self->state.live.size();
+        result.handshaking = self->state.handshakes.size();
         return result;
       },
       [self](drain_atom) {

@@ -1,9 +1,8 @@
 #include "tether/timer_service.hpp"
 
-#include <map>
 #include <mutex>
-#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_clock.hpp>
@@ -11,6 +10,7 @@
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/deadline_queue.hpp"
 #include "tether/messages.hpp"
 
 namespace tether {
@@ -20,91 +20,58 @@ namespace {
 using time_point = caf::actor_clock::time_point;
 
 struct timer_service_state {
-  using queue_type = std::multimap<time_point, caf::actor_addr>;
-
-  // Pending wake-ups, earliest first.
-  queue_type queue;
-  // Every monitored actor, with its pending entry or queue.end().
-  std::unordered_map<caf::actor_addr, queue_type::iterator> tracked;
-  // Times of the service's own alarms still scheduled.
-  std::set<time_point> alarms;
+  // One wake-up per actor, earliest first.
+  detail::deadline_queue<caf::actor_addr> wakeups;
+  // Every actor monitored, so that its entry goes when it dies.
+  std::unordered_set<caf::actor_addr> monitored;
 
   static inline const char* name = "tether.timer_service";
 };
 
 using timer_service_actor = caf::stateful_actor<timer_service_state>;
 
-time_point from_epoch(caf::timespan x) {
-  return time_point{std::chrono::duration_cast<time_point::duration>(x)};
-}
-
 caf::timespan to_epoch(time_point x) {
   return std::chrono::duration_cast<caf::timespan>(x.time_since_epoch());
 }
 
-// Schedules an alarm for `when` unless one is due no later.
-void ensure_alarm(timer_service_actor* self, time_point when) {
-  auto& st = self->state;
-  if (!st.alarms.empty() && *st.alarms.begin() <= when)
-    return;
-  st.alarms.insert(when);
-  auto delay = when - self->clock().now();
-  if (delay < time_point::duration::zero())
-    delay = time_point::duration::zero();
-  self->delayed_send(self, delay, timer_wake_atom::value, to_epoch(when));
+time_point from_epoch(caf::timespan x) {
+  return time_point{std::chrono::duration_cast<time_point::duration>(x)};
 }
 
-void arm(timer_service_actor* self, const caf::actor_addr& who,
-         time_point when) {
-  auto& st = self->state;
-  auto i = st.tracked.find(who);
-  if (i == st.tracked.end()) {
-    // First request: learn of the actor's death to drop its entry then.
-    self->monitor(caf::actor_cast<caf::actor>(who));
-    i = st.tracked.emplace(who, st.queue.end()).first;
-  } else if (i->second != st.queue.end()) {
-    st.queue.erase(i->second);
+void schedule_alarm(timer_service_actor* self) {
+  if (auto when = self->state.wakeups.alarm_needed()) {
+    auto delay =
+        std::max(*when - self->clock().now(), time_point::duration::zero());
+    self->delayed_send(self, delay, timer_wake_atom::value, to_epoch(*when));
   }
-  i->second = st.queue.emplace(when, who);
-  ensure_alarm(self, when);
-}
-
-void on_alarm(timer_service_actor* self, time_point alarm) {
-  auto& st = self->state;
-  st.alarms.erase(alarm);
-  auto now = self->clock().now();
-  while (!st.queue.empty() && st.queue.begin()->first <= now) {
-    auto who = st.queue.begin()->second;
-    st.queue.erase(st.queue.begin());
-    st.tracked[who] = st.queue.end();
-    if (auto target = caf::actor_cast<caf::actor>(who))
-      caf::anon_send(target, timer_tick_atom::value);
-  }
-  if (!st.queue.empty())
-    ensure_alarm(self, st.queue.begin()->first);
 }
 
 caf::behavior timer_service(timer_service_actor* self) {
   self->set_down_handler([self](caf::down_msg& x) {
-    auto& st = self->state;
-    auto i = st.tracked.find(x.source);
-    if (i == st.tracked.end())
-      return;
-    if (i->second != st.queue.end())
-      st.queue.erase(i->second);
-    st.tracked.erase(i);
+    self->state.wakeups.erase(x.source);
+    self->state.monitored.erase(x.source);
   });
   return {
       [self](timer_arm_atom, caf::timespan when) {
-        auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
-        if (sender)
-          arm(self, sender, from_epoch(when));
+        auto& st = self->state;
+        auto who = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        if (!who)
+          return;
+        if (st.monitored.insert(who).second)
+          self->monitor(caf::actor_cast<caf::actor>(who));
+        st.wakeups.set(who, from_epoch(when));
+        schedule_alarm(self);
       },
       [self](timer_wake_atom, caf::timespan when) {
-        on_alarm(self, from_epoch(when));
+        auto& st = self->state;
+        st.wakeups.alarm_fired(from_epoch(when));
+        for (auto& who : st.wakeups.pop_due(self->clock().now()))
+          if (auto target = caf::actor_cast<caf::actor>(who))
+            caf::anon_send(target, timer_tick_atom::value);
+        schedule_alarm(self);
       },
       [self](timer_count_atom) {
-        return static_cast<uint64_t>(self->state.tracked.size());
+        return static_cast<uint64_t>(self->state.monitored.size());
       },
   };
 }

@@ -58,8 +58,14 @@ http_request to_http_request(const http_session::request& req) {
 http_session::http_session(asio::ip::tcp::socket&& socket, conn_id id,
                            socket_token token)
     : stream_(std::move(socket)), id_(id),
-      peer_(endpoint_string(stream_.socket())), token_(std::move(token)) {
+      peer_(endpoint_string(stream_.socket())), token_(std::move(token)),
+      supervisor_(token_->shared()->supervisor) {
   // nop
+}
+
+http_session::~http_session() {
+  if (!upgraded_)
+    caf::anon_send(supervisor_, handshake_done_atom::value, id_);
 }
 
 void http_session::run() {
@@ -169,7 +175,8 @@ void http_session::on_request(request req) {
 }
 
 void http_session::upgrade(request req) {
-  auto supervisor = token_->shared()->supervisor;
+  auto supervisor = supervisor_;
+  upgraded_ = true;
   auto transport = std::make_shared<ws_transport>(std::move(stream_), id_,
                                                   peer_, std::move(*token_));
   token_.reset();

@@ -28,6 +28,10 @@ public:
   http_session(boost::asio::ip::tcp::socket&& socket, conn_id id,
                socket_token token);
 
+  /// Tells the supervisor the handshake deadline is moot, unless the
+  /// socket went on to a WebSocket transport.
+  ~http_session() override;
+
   /// Starts reading the first request.
   void run();
 
@@ -55,6 +59,9 @@ private:
   conn_id id_;
   std::string peer_;
   std::optional<socket_token> token_;
+  // The supervisor, kept past the hand-over of the token.
+  caf::actor supervisor_;
+  bool upgraded_ = false;
 };
 
 } // namespace tether::net

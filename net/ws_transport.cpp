@@ -72,6 +72,8 @@ void ws_transport::on_accept(beast::error_code ec,
                              const ready_handler& on_ready) {
   if (ec) {
     log::net().debug("conn {} upgrade failed: {}", id_, ec.message());
+    caf::anon_send(token_.shared()->supervisor, handshake_done_atom::value,
+                   id_);
     return;
   }
   log::net().debug("conn {} upgraded peer={}", id_, peer_);

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &limit);
   }
   // Keep test output to failures; connection lines would drown it.
-  tether::log::set_level(std::getenv("TETHER_TEST_LOG") ? spdlog::level::from_str(std::getenv("TETHER_TEST_LOG")) : spdlog::level::warn);
+  // TETHER_TEST_LOG=debug shows what tether logs while a test runs.
+  auto* level = std::getenv("TETHER_TEST_LOG");
+  tether::log::set_level(level ? spdlog::level::from_str(level)
+                               : spdlog::level::warn);
   return Catch::Session().run(argc, argv);
 }

@@ -54,8 +54,12 @@ using new_conn_atom = caf::atom_constant<caf::atom("new_conn")>;
 /// (or re-entered, for the next request on a keep-alive connection) its
 /// opening phase; the supervisor drops it at `handshake_timeout`.
 using handshake_atom = caf::atom_constant<caf::atom("handshake")>;
-/// `(handshake_expired_atom, conn_id, uint64_t generation)`: the deadline.
-using handshake_expired_atom = caf::atom_constant<caf::atom("hs_expired")>;
+/// `(handshake_done_atom, conn_id)`: the connection left its opening phase
+/// without an upgrade (closed, or failed); forget its deadline.
+using handshake_done_atom = caf::atom_constant<caf::atom("hs_done")>;
+/// `(handshake_alarm_atom, caf::timespan when)`: the supervisor's alarm for
+/// its earliest handshake deadline.
+using handshake_alarm_atom = caf::atom_constant<caf::atom("hs_alarm")>;
 /// `(snapshot_atom) -> supervisor_counts`: the supervisor's counts.
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// `(drain_atom) -> bool`: close every connection with 1001 and answer

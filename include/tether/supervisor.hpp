@@ -27,6 +27,8 @@ struct supervisor_counts {
   /// TCP connections dropped for not finishing their HTTP request or
   /// upgrade within `handshake_timeout`.
   uint64_t handshake_timeouts = 0;
+  /// TCP connections in their opening phase now (HTTP request, upgrade).
+  uint64_t handshaking = 0;
   /// Ended connections by exit reason name (see `exit_reason_name`).
   std::map<std::string, uint64_t> ended;
 
@@ -48,7 +50,7 @@ struct supervisor_counts {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, supervisor_counts& x) {
   return f(caf::meta::type_name("tether.supervisor_counts"), x.live, x.accepted,
-           x.refused, x.ended);
+           x.refused, x.handshake_timeouts, x.handshaking, x.ended);
 }
 
 /// Spawns a connection supervisor for a server configured by `cfg`.

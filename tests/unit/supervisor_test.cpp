@@ -151,3 +151,102 @@ TEST_CASE_METHOD(fixture, "the supervisor's death closes every connection") {
     CHECK(a->close_sent()->first == tether::close_code::going_away);
   }
 }
+
+namespace {
+
+struct fake_handshake : tether::pending_handshake {
+  bool aborted = false;
+  void abort_handshake() override { aborted = true; }
+};
+
+struct handshake_fixture : tether::testing::fixture {
+  caf::actor sup;
+  std::vector<std::shared_ptr<fake_handshake>> pending;
+
+  handshake_fixture() {
+    tether::server_config cfg;
+    cfg.handshake_timeout = std::chrono::seconds(10);
+    sup = tether::spawn_supervisor(sys(), cfg, echo);
+    track(sup);
+  }
+
+  std::shared_ptr<fake_handshake> begin(tether::conn_id id) {
+    auto h = std::make_shared<fake_handshake>();
+    pending.push_back(h);
+    caf::anon_send(sup, tether::handshake_atom::value, id,
+                   tether::pending_handshake_ref{h});
+    run();
+    return h;
+  }
+
+  supervisor_counts counts() {
+    return ask<supervisor_counts>(sup, tether::snapshot_atom::value);
+  }
+};
+
+} // namespace
+
+using namespace std::chrono_literals;
+
+TEST_CASE_METHOD(handshake_fixture, "a handshake not done within "
+                                    "handshake_timeout is dropped, not "
+                                    "before") {
+  auto slow = begin(1);
+  advance(9999ms);
+  CHECK_FALSE(slow->aborted);
+  CHECK(counts().handshaking == 1);
+  advance(1ms);
+  CHECK(slow->aborted);
+  auto n = counts();
+  CHECK(n.handshake_timeouts == 1);
+  CHECK(n.handshaking == 0);
+}
+
+TEST_CASE_METHOD(handshake_fixture, "the next request on a keep-alive "
+                                    "connection restarts its deadline") {
+  auto conn = begin(1);
+  advance(8s);
+  caf::anon_send(sup, tether::handshake_atom::value, tether::conn_id{1},
+                 tether::pending_handshake_ref{conn});
+  run();
+  advance(8s);
+  CHECK_FALSE(conn->aborted);
+  advance(2s);
+  CHECK(conn->aborted);
+}
+
+TEST_CASE_METHOD(handshake_fixture, "finished handshakes leave no deadline "
+                                    "and no pending timer behind") {
+  std::vector<std::shared_ptr<fake_transport>> upgraded;
+  for (tether::conn_id id = 1; id <= 100; ++id) {
+    begin(id);
+    if (id % 2 == 0) {
+      // Upgraded: the supervisor gets the transport under the same id.
+      upgraded.push_back(std::make_shared<fake_transport>());
+      caf::anon_send(sup, tether::new_conn_atom::value,
+                     tether::transport_ptr{upgraded.back()}, id);
+    } else {
+      // A plain HTTP exchange that ended.
+      caf::anon_send(sup, tether::handshake_done_atom::value, id);
+    }
+  }
+  run();
+  CHECK(counts().handshaking == 0);
+  // One supervisor alarm may still wait; a hundred per-connection
+  // deadlines would stay in the clock until they fired.
+  CHECK(sched().clock().schedule().size() <= 3);
+  advance(10s);
+  CHECK(counts().handshake_timeouts == 0);
+  for (auto& h : pending)
+    CHECK_FALSE(h->aborted);
+}
+
+TEST_CASE_METHOD(handshake_fixture, "a handshake that vanished on its own "
+                                    "is not counted as a timeout") {
+  begin(1);
+  pending.clear(); // the only strong reference: the connection is gone
+  advance(10s);
+  auto n = counts();
+  CHECK(n.handshake_timeouts == 0);
+  CHECK(n.handshaking == 0);
+}
