@@ -42,6 +42,12 @@ async def scenario(proc):
     async with websockets.connect(url) as ws:
         await ws.send("hello from python")
         check(await ws.recv() == "hello from python", "text echo")
+        pong = await ws.ping(b"are you there")
+        try:
+            await asyncio.wait_for(pong, 5)
+            check(True, "the server answers the client's ping")
+        except asyncio.TimeoutError:
+            check(False, "the server answers the client's ping")
         await ws.send(bytes(range(256)) * 300)
         check(await ws.recv() == bytes(range(256)) * 300, "binary echo")
         await ws.close(code=4100, reason="python leaving")
@@ -73,17 +79,34 @@ async def scenario(proc):
     check(code == 0, "tether-echo exits 0 after SIGTERM")
 
 
-def main():
-    server = sys.argv[1]
+async def heartbeat_scenario(proc):
+    """websockets answers the server's pings by itself; with its own
+    pings off and the server's every 200 ms, the connection lives on."""
+    url = await read_url(proc)
+    async with websockets.connect(url, ping_interval=None) as ws:
+        await asyncio.sleep(1.5)
+        await ws.send("after pings")
+        check(await ws.recv() == "after pings",
+              "a client that answers pings stays connected")
+
+
+def run_server(server, extra, scenario_fn):
     proc = subprocess.Popen(
-        [server, "--port", "0", "--log-level", "warn"],
+        [server, "--port", "0", "--log-level", "warn"] + extra,
         stdout=subprocess.PIPE, text=True)
     try:
-        asyncio.run(asyncio.wait_for(scenario(proc), 60))
+        asyncio.run(asyncio.wait_for(scenario_fn(proc), 60))
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def main():
+    server = sys.argv[1]
+    run_server(server, ["--ping-interval", "200ms", "--pong-timeout", "300ms"],
+               heartbeat_scenario)
+    run_server(server, [], scenario)
     print(f"{len(PASSES)} passed, {len(FAILURES)} failed")
     sys.exit(1 if FAILURES or not PASSES else 0)
 
