@@ -10,7 +10,6 @@
 // process's RSS, the actors alive, and the timer service's entries.
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,39 +18,11 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include "support/process_stats.hpp"
 #include "support/test_server.hpp"
 #include "support/ws_client.hpp"
 #include "tether/tether.hpp"
-
-namespace {
-
-long rss_kib() {
-  std::ifstream status{"/proc/self/status"};
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      long value = 0;
-      status >> value;
-      return value;
-    }
-    std::getline(status, key);
-  }
-  return -1;
-}
-
-uint64_t timer_entries(caf::actor_system& sys) {
-  caf::scoped_actor self{sys};
-  uint64_t result = 0;
-  self->request(tether::timer_service_of(sys), std::chrono::seconds(5),
-                tether::timer_count_atom::value)
-      .receive([&](uint64_t n) { result = n; }, [](caf::error&) {});
-  return result;
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
   using namespace std::chrono_literals;
@@ -71,10 +42,11 @@ int main(int argc, char** argv) {
   tether::server srv{sys, cfg, tether::test::scripted_echo};
   srv.start();
   auto report = [&](const std::string& when) {
-    std::cout << "when=" << when << " rss_kib=" << rss_kib()
+    std::cout << "when=" << when << " rss_kib=" << tether::test::rss_kib()
               << " live=" << srv.counts().live
               << " actors=" << sys.registry().running()
-              << " timer_entries=" << timer_entries(sys) << std::endl;
+              << " timer_entries=" << tether::test::timer_entries(sys)
+              << std::endl;
   };
   report("baseline");
   boost::asio::io_context ioc;

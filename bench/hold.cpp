@@ -9,7 +9,6 @@
 // detection. Needs a descriptor limit above the connection count.
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -21,7 +20,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include "support/process_stats.hpp"
 #include "support/test_server.hpp"
@@ -29,20 +27,6 @@
 #include "tether/tether.hpp"
 
 namespace {
-
-long rss_kib() {
-  std::ifstream status{"/proc/self/status"};
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      long value = 0;
-      status >> value;
-      return value;
-    }
-    std::getline(status, key);
-  }
-  return -1;
-}
 
 void raise_fd_limit() {
   rlimit limit{};
@@ -77,15 +61,6 @@ void raise_fd_limit() {
   _exit(0);
 }
 
-uint64_t timer_entries(caf::actor_system& sys) {
-  caf::scoped_actor self{sys};
-  uint64_t result = 0;
-  self->request(tether::timer_service_of(sys), std::chrono::seconds(5),
-                tether::timer_count_atom::value)
-      .receive([&](uint64_t x) { result = x; }, [](caf::error&) {});
-  return result;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -114,7 +89,7 @@ int main(int argc, char** argv) {
   cfg.connection.ping_interval = 5min;
   tether::server srv{sys, cfg, tether::test::scripted_echo};
   srv.start();
-  auto baseline = rss_kib();
+  auto baseline = tether::test::rss_kib();
   auto port = srv.port();
   if (write(down[1], &port, sizeof(port)) != sizeof(port))
     return 1;
@@ -124,9 +99,9 @@ int main(int argc, char** argv) {
   tether::test::eventually(
       [&] { return srv.counts().live == static_cast<uint64_t>(opened); }, 30s);
   std::this_thread::sleep_for(1s);
-  auto held = rss_kib();
+  auto held = tether::test::rss_kib();
   auto live = srv.counts().live;
-  auto entries = timer_entries(sys);
+  auto entries = tether::test::timer_entries(sys);
   close(down[1]); // the child drops every connection
   waitpid(child, nullptr, 0);
   tether::test::eventually([&] { return srv.counts().live == 0; }, 60s);
@@ -135,7 +110,7 @@ int main(int argc, char** argv) {
             << " rss_held_kib=" << held << " kib_per_connection="
             << (opened ? double(held - baseline) / opened : 0.0)
             << " live_after_close=" << srv.counts().live
-            << " timer_entries_after_close=" << timer_entries(sys)
+            << " timer_entries_after_close=" << tether::test::timer_entries(sys)
             << " open_sockets_after_close=" << srv.open_sockets() << std::endl;
   srv.stop();
 }

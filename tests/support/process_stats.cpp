@@ -1,6 +1,8 @@
 #include "support/process_stats.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include <sys/resource.h>
@@ -25,6 +27,20 @@ std::size_t open_fds() {
 
 std::size_t thread_count() {
   return count_entries("/proc/self/task");
+}
+
+long rss_kib() {
+  std::ifstream status{"/proc/self/status"};
+  std::string key;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      long value = 0;
+      status >> value;
+      return value;
+    }
+    std::getline(status, key);
+  }
+  return -1;
 }
 
 std::chrono::microseconds cpu_time() {

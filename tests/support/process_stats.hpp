@@ -13,6 +13,9 @@ std::size_t open_fds();
 /// Threads of this process.
 std::size_t thread_count();
 
+/// Resident memory of this process in KiB (VmRSS), or -1 if unknown.
+long rss_kib();
+
 /// CPU time (user + system) this process used so far.
 std::chrono::microseconds cpu_time();
 

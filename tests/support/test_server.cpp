@@ -3,6 +3,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <caf/scoped_actor.hpp>
+
 namespace tether::test {
 
 tether::handlers scripted_echo(tether::connection&) {
@@ -32,6 +34,19 @@ tether::handlers scripted_echo(tether::connection&) {
     c.send_binary(std::move(data));
   };
   return h;
+}
+
+uint64_t timer_entries(caf::actor_system& sys) {
+  caf::scoped_actor self{sys};
+  uint64_t result = 0;
+  self->request(timer_service_of(sys), std::chrono::seconds(5),
+                timer_count_atom::value)
+      .receive([&](uint64_t n) { result = n; },
+               [](caf::error& err) {
+                 throw std::runtime_error("timer service did not answer: "
+                                          + caf::to_string(err));
+               });
+  return result;
 }
 
 server_config test_server::make_config(const tweak& adjust) {

@@ -17,6 +17,9 @@ namespace tether::test {
 /// "flood <n>" sends n binary messages of 64 KiB.
 tether::handlers scripted_echo(tether::connection& conn);
 
+/// Actors the timer service of `sys` tracks, asked synchronously.
+uint64_t timer_entries(caf::actor_system& sys);
+
 class test_server {
 public:
   using tweak = std::function<void(server_config&)>;
