@@ -215,6 +215,12 @@ void on_tick(connection_actor_type* self) {
       abort_with(self, conn_exit::write_timeout, "writes stalled");
       return;
     case action::close_timeout:
+      if (st.peer_close) {
+        // The peer closed, then kept TCP open: release it anyway.
+        st.transport->abort();
+        finish(self, *st.peer_close);
+        return;
+      }
       abort_with(self, conn_exit::close_timeout,
                  "no close frame from peer in time");
       return;
@@ -279,6 +285,18 @@ caf::behavior connection_actor(connection_actor_type* self, transport_ptr t,
         if (!st.deadlines.on_pong_received(payload, now(st)))
           log::actors().debug("conn {} ignored an unexpected pong '{}'", st.id,
                               payload);
+      },
+      [self](ws_peer_close_atom, uint16_t code, std::string& reason) {
+        auto& st = self->state;
+        if (st.close_cause)
+          return;
+        // The transport answered; the peer now owes the end of TCP, within
+        // the close deadline.
+        st.close_cause = conn_exit::peer_closed;
+        st.peer_close =
+            socket_end{conn_exit::peer_closed, code, std::move(reason)};
+        st.deadlines.on_close_started(now(st));
+        sync_timer(st);
       },
       [self](timer_tick_atom) { on_tick(self); },
   };

@@ -36,6 +36,9 @@ struct connection_state {
   // Set once a close handshake started; the cause becomes the exit reason
   // unless the transport reports something more specific.
   std::optional<conn_exit> close_cause;
+  // The peer's close frame, once it sent one: its code and reason are what
+  // the connection ends with, even if the peer then lingers.
+  std::optional<socket_end> peer_close;
 
   // Heartbeat, idle, write-stall and close deadlines, and the wake-up last
   // requested from the timer service (none once it fired).

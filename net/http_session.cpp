@@ -1,10 +1,12 @@
 #include "net/http_session.hpp"
 
+#include <sstream>
 #include <utility>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -181,7 +183,12 @@ void http_session::upgrade(request req) {
                                                   peer_, std::move(*token_));
   token_.reset();
   // The supervisor spawns the connection actor, which starts the transport.
-  transport->accept(std::move(req), [supervisor, id = id_](auto t) {
+  // The request as read, and whatever the client sent after it, so that a
+  // frame sent without waiting for the 101 is not lost.
+  std::ostringstream received;
+  received << req;
+  received << beast::buffers_to_string(buffer_.data());
+  transport->accept(received.str(), [supervisor, id = id_](auto t) {
     caf::anon_send(supervisor, new_conn_atom::value,
                    transport_ptr{std::move(t)}, id);
   });

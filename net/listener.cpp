@@ -82,7 +82,17 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     // Out of descriptors (EMFILE/ENFILE) or a transient network error:
     // retrying at once would spin, so pause briefly. Accepting resumes as
     // connections close.
-    log::net().warn("accept failed: {}; retrying in 100 ms", ec.message());
+    // While out of descriptors this repeats ten times a second: say it
+    // once every 10 s with the count, not every time.
+    ++failed_accepts_;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_warning_ >= std::chrono::seconds(10)) {
+      log::net().warn("accept failed {} time(s) since the last report: {}; "
+                      "retrying every 100 ms",
+                      failed_accepts_, ec.message());
+      failed_accepts_ = 0;
+      last_accept_warning_ = now;
+    }
     backoff_.expires_after(std::chrono::milliseconds(100));
     backoff_.async_wait([self = shared_from_this()](beast::error_code wait) {
       if (!wait)

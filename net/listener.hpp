@@ -1,6 +1,7 @@
 // Accepts TCP connections and gives each to an HTTP session.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +42,9 @@ private:
   boost::asio::steady_timer backoff_;
   server_shared_ptr shared_;
   conn_id next_id_ = 0;
+  // Rate limit for the warning about failed accepts.
+  uint64_t failed_accepts_ = 0;
+  std::chrono::steady_clock::time_point last_accept_warning_;
 };
 
 } // namespace tether::net

@@ -131,8 +131,10 @@ void server::stop() {
     t.join();
   d.threads.clear();
   if (released) {
-    // Destroying the io_context destroys idle HTTP sessions and their
-    // sockets.
+    // The listener's acceptor and timer belong to the io_context: they go
+    // first. Destroying the io_context then destroys idle HTTP sessions and
+    // their sockets.
+    d.acceptor.reset();
     d.ioc.reset();
   } else {
     // An actor still holds a transport whose executor is this io_context;

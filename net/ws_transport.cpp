@@ -33,7 +33,7 @@ ws_transport::~ws_transport() {
   --token_.shared()->live_transports;
 }
 
-void ws_transport::accept(request req, ready_handler on_ready) {
+void ws_transport::accept(std::string received, ready_handler on_ready) {
   const auto& cfg = token_.shared()->cfg;
   // Beast's WebSocket timeouts must not be combined with tcp_stream's.
   beast::get_lowest_layer(ws_).expires_never();
@@ -62,10 +62,14 @@ void ws_transport::accept(request req, ready_handler on_ready) {
   // The supervisor's handshake deadline now guards the WebSocket upgrade.
   caf::anon_send(token_.shared()->supervisor, handshake_atom::value, id_,
                  pending_handshake_ref{shared_from_this()});
-  ws_.async_accept(req, [self = shared_from_this(),
-                         on_ready = std::move(on_ready)](beast::error_code ec) {
-    self->on_accept(ec, on_ready);
-  });
+  // Beast parses the request again from `received`, and keeps whatever
+  // came after it (a client's first frame) for the first read.
+  auto data = std::make_shared<std::string>(std::move(received));
+  ws_.async_accept(asio::buffer(*data),
+                   [self = shared_from_this(), data,
+                    on_ready = std::move(on_ready)](beast::error_code ec) {
+                     self->on_accept(ec, on_ready);
+                   });
 }
 
 void ws_transport::on_accept(beast::error_code ec,
@@ -136,6 +140,10 @@ void ws_transport::on_control_frame(websocket::frame_type kind,
     caf::anon_send(owner_, ws_pong_atom::value, std::string(payload));
   else if (kind == websocket::frame_type::ping)
     caf::anon_send(owner_, ws_ping_atom::value);
+  else if (kind == websocket::frame_type::close && !close_started_)
+    caf::anon_send(owner_, ws_peer_close_atom::value,
+                   static_cast<uint16_t>(ws_.reason().code),
+                   std::string(payload));
 }
 
 void ws_transport::drop_queue() {
@@ -191,6 +199,11 @@ void ws_transport::on_read(beast::error_code ec, std::size_t) {
                    std::vector<uint8_t>(bytes, bytes + rx_.size()));
   }
   rx_.consume(rx_.size());
+  // One large message must not pin its buffer for the connection's life:
+  // idle connections should cost kilobytes, whatever they once sent.
+  constexpr std::size_t keep_bytes = 64 * 1024;
+  if (rx_.capacity() > keep_bytes)
+    rx_.shrink_to_fit();
   do_read();
 }
 

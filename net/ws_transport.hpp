@@ -10,8 +10,6 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include "net/server_shared.hpp"
@@ -29,17 +27,17 @@ class ws_transport final : public transport,
                            public pending_handshake,
                            public std::enable_shared_from_this<ws_transport> {
 public:
-  using request = boost::beast::http::request<boost::beast::http::string_body>;
   using ready_handler = std::function<void(std::shared_ptr<ws_transport>)>;
 
   ws_transport(boost::beast::tcp_stream&& stream, conn_id id, std::string peer,
                socket_token token);
   ~ws_transport() override;
 
-  /// Completes the opening handshake for `req` (already read by the HTTP
-  /// session) and calls `on_ready` on success. On failure Beast has answered
-  /// the client with an HTTP error and the socket closes.
-  void accept(request req, ready_handler on_ready);
+  /// Completes the opening handshake for the upgrade request in `received`
+  /// (as the HTTP session read it, followed by any bytes the client sent
+  /// after it) and calls `on_ready` on success. On failure Beast has
+  /// answered the client with an HTTP error and the socket closes.
+  void accept(std::string received, ready_handler on_ready);
 
   void start(caf::actor owner) override;
   void send(frame_kind kind, std::string payload) override;

@@ -16,6 +16,10 @@ using ws_binary_atom = caf::atom_constant<caf::atom("ws_binary")>;
 using ws_ping_atom = caf::atom_constant<caf::atom("ws_ping")>;
 /// `(ws_pong_atom, std::string payload)`: the peer answered a ping.
 using ws_pong_atom = caf::atom_constant<caf::atom("ws_pong")>;
+/// `(ws_peer_close_atom, uint16_t code, std::string reason)`: the peer sent
+/// a close frame; the transport answered it and now waits for the peer to
+/// end TCP, which a hostile peer may never do.
+using ws_peer_close_atom = caf::atom_constant<caf::atom("ws_pclose")>;
 /// `(ws_closed_atom, socket_end)`: the socket ended; sent exactly once.
 using ws_closed_atom = caf::atom_constant<caf::atom("ws_closed")>;
 

@@ -150,6 +150,14 @@ public:
     end(socket_end{conn_exit::peer_closed, code, std::move(reason)});
   }
 
+  /// The peer sends a close frame, which the transport answers, and then
+  /// keeps TCP open instead of ending it.
+  void peer_close_and_linger(uint16_t code, std::string reason = {}) {
+    if (!ended_)
+      caf::anon_send(owner_, ws_peer_close_atom::value, code,
+                     std::move(reason));
+  }
+
   /// The peer answers the server's close frame.
   void peer_answers_close() {
     auto code = close_ ? close_->first : uint16_t{0};

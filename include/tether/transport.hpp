@@ -46,6 +46,8 @@ enum class frame_kind : uint8_t { text, binary };
 /// - `(ws_binary_atom, std::vector<uint8_t>)` for each binary message,
 /// - `(ws_ping_atom)` for each ping from the peer (already answered),
 /// - `(ws_pong_atom, std::string payload)` for each pong from the peer,
+/// - `(ws_peer_close_atom, uint16_t code, std::string reason)` when the peer
+///   sends a close frame, before the end is reported,
 /// - `(ws_closed_atom, socket_end)` exactly once, when the socket ended,
 ///   for whatever reason, after which it sends nothing more and drops its
 ///   reference to the owner.

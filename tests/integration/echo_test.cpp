@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 
@@ -168,4 +170,29 @@ TEST_CASE("the server reports its URL and keeps its last counts after stop") {
   auto n = srv.counts();
   CHECK(n.accepted == 1);
   CHECK(n.ended_with(conn_exit::peer_closed) == 1);
+}
+
+TEST_CASE("a frame sent together with the upgrade request is not lost") {
+  test_server srv;
+  asio::io_context ioc;
+  auto socket = tether::test::raw_connect(ioc, srv.port());
+  std::string request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        "Sec-WebSocket-Version: 13\r\n\r\n";
+  asio::write(socket,
+              asio::buffer(request + tether::test::client_frame(0x1, "eager")));
+  // The 101 response, then the echo: an unmasked text frame "eager".
+  asio::streambuf in;
+  asio::read_until(socket, in, "\r\n\r\n");
+  std::string all{asio::buffers_begin(in.data()), asio::buffers_end(in.data())};
+  while (all.find("eager") == std::string::npos) {
+    char chunk[256];
+    boost::beast::error_code ec;
+    auto n = socket.read_some(asio::buffer(chunk), ec);
+    REQUIRE_FALSE(ec);
+    all.append(chunk, n);
+  }
+  CHECK(all.rfind("HTTP/1.1 101", 0) == 0);
+  CHECK(all.find(std::string("\x81\x05") + "eager") != std::string::npos);
 }

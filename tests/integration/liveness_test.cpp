@@ -135,3 +135,23 @@ TEST_CASE("a client that stops reading is dropped at write_timeout and its "
   CHECK(eventually([&] { return srv.server().queued_bytes() == 0; }));
   CHECK(eventually([&] { return srv.server().open_sockets() == 0; }));
 }
+
+TEST_CASE("a peer that sends a close frame and keeps TCP open is released "
+          "at close_timeout") {
+  test_server srv{tether::test::scripted_echo, [](tether::server_config& c) {
+                    c.connection.close_timeout = 400ms;
+                  }};
+  asio::io_context ioc;
+  auto socket = tether::test::raw_connect(ioc, srv.port());
+  tether::test::raw_upgrade(socket, srv.port());
+  // Close frame with code 1000, then neither read nor FIN.
+  asio::write(socket,
+              asio::buffer(tether::test::client_frame(0x8, "\x03\xe8")));
+  auto start = steady_clock::now();
+  REQUIRE(eventually(
+      [&] { return srv.counts().ended_with(conn_exit::peer_closed) == 1; }));
+  auto took = elapsed_since(start);
+  INFO("released after " << took.count() << " ms");
+  CHECK(took <= 400ms + slack);
+  CHECK(eventually([&] { return srv.server().open_sockets() == 0; }));
+}

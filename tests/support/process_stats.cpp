@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 namespace tether::test {
@@ -41,6 +42,11 @@ long rss_kib() {
     std::getline(status, key);
   }
   return -1;
+}
+
+std::size_t heap_in_use_bytes() {
+  auto info = mallinfo2();
+  return info.uordblks + info.hblkhd;
 }
 
 std::chrono::microseconds cpu_time() {

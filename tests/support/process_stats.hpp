@@ -16,6 +16,10 @@ std::size_t thread_count();
 /// Resident memory of this process in KiB (VmRSS), or -1 if unknown.
 long rss_kib();
 
+/// Bytes the allocator has handed out and not yet got back, across all
+/// arenas (mallinfo2). Unlike RSS, it drops as soon as memory is freed.
+std::size_t heap_in_use_bytes();
+
 /// CPU time (user + system) this process used so far.
 std::chrono::microseconds cpu_time();
 

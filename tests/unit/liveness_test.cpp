@@ -253,3 +253,25 @@ TEST_CASE_METHOD(fixture, "timers do not accumulate and a closed connection "
     REQUIRE(conn_exit_of(c) == conn_exit::reset);
   CHECK(timer_entries() == 0);
 }
+
+TEST_CASE_METHOD(fixture, "a peer that closes and then lingers is released "
+                          "at close_timeout as peer_closed") {
+  std::vector<tether::socket_end> ends;
+  auto conn = spawn_connection(t, [&](tether::connection& c) {
+    auto h = echo(c);
+    h.on_end = [&](tether::connection&, const tether::socket_end& e) {
+      ends.push_back(e);
+    };
+    return h;
+  });
+  t->peer_close_and_linger(4002, "leaving, slowly");
+  run();
+  advance(4999ms);
+  CHECK_FALSE(exited(conn));
+  advance(1ms);
+  CHECK(conn_exit_of(conn) == conn_exit::peer_closed);
+  CHECK(t->aborted());
+  REQUIRE(ends.size() == 1);
+  CHECK(ends[0].close_code == 4002);
+  CHECK(ends[0].detail == "leaving, slowly");
+}
