@@ -216,7 +216,8 @@ void on_tick(connection_actor_type* self) {
       return;
     case action::close_timeout:
       if (st.peer_close) {
-        // The peer closed, then kept TCP open: release it anyway.
+        // The close handshake completed, but the peer kept TCP open:
+        // release it with the outcome of the handshake.
         st.transport->abort();
         finish(self, *st.peer_close);
         return;
@@ -286,10 +287,20 @@ caf::behavior connection_actor(connection_actor_type* self, transport_ptr t,
           log::actors().debug("conn {} ignored an unexpected pong '{}'", st.id,
                               payload);
       },
+      [self](ws_ping_sent_atom, const std::string& payload) {
+        auto& st = self->state;
+        st.deadlines.on_ping_sent(payload, now(st));
+        sync_timer(st);
+      },
       [self](ws_peer_close_atom, uint16_t code, std::string& reason) {
         auto& st = self->state;
-        if (st.close_cause)
+        if (st.close_cause) {
+          // The peer answered our close frame; only the end of TCP is still
+          // owed, and the close deadline already runs.
+          st.peer_close =
+              socket_end{conn_exit::server_closed, code, std::move(reason)};
           return;
+        }
         // The transport answered; the peer now owes the end of TCP, within
         // the close deadline.
         st.close_cause = conn_exit::peer_closed;

@@ -1,7 +1,8 @@
 #include "actors/liveness.hpp"
 
-#include <algorithm>
-#include <cstdlib>
+#include <charconv>
+#include <cstdio>
+#include <random>
 
 namespace tether::detail {
 
@@ -11,7 +12,44 @@ bool enabled(std::chrono::milliseconds d) {
   return d.count() > 0;
 }
 
+uint64_t random_secret() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return engine();
+}
+
+// A keyed mix (splitmix64 finalizer): cheap, and without the secret the
+// tag of a sequence number cannot be predicted from earlier ones.
+uint64_t mix(uint64_t secret, uint64_t seq) {
+  uint64_t x = secret ^ (seq * 0x9e3779b97f4a7c15ull);
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
 } // namespace
+
+liveness::liveness(const connection_settings& cfg)
+    : cfg_(cfg), ping_secret_(random_secret()) {
+  // nop
+}
+
+std::string liveness::payload_for(uint64_t seq) const {
+  char buf[48];
+  auto n = std::snprintf(
+      buf, sizeof(buf), "%llu.%016llx", static_cast<unsigned long long>(seq),
+      static_cast<unsigned long long>(mix(ping_secret_, seq)));
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+uint64_t liveness::verify(const std::string& payload) const {
+  uint64_t seq = 0;
+  auto first = payload.data();
+  auto last = first + payload.size();
+  auto [end, ec] = std::from_chars(first, last, seq);
+  if (ec != std::errc{} || end == first || seq == 0)
+    return 0;
+  return payload == payload_for(seq) ? seq : 0;
+}
 
 void liveness::start(time_point now) {
   if (enabled(cfg_.ping_interval))
@@ -40,13 +78,10 @@ void liveness::on_ping_received(time_point) {
 bool liveness::on_pong_received(const std::string& payload, time_point now) {
   if (oldest_unanswered_seq_ == 0)
     return false;
-  char* end = nullptr;
-  auto seq = std::strtoull(payload.c_str(), &end, 10);
-  if (payload.empty() || end != payload.c_str() + payload.size())
-    return false;
+  auto seq = verify(payload);
   // A pong answers its ping and, by the order of frames, every earlier one;
   // an echo of an old ping, or of one never sent, proves nothing.
-  if (seq < oldest_unanswered_seq_ || seq > last_ping_seq_)
+  if (seq == 0 || seq < oldest_unanswered_seq_ || seq > last_ping_seq_)
     return false;
   if (seq == last_ping_seq_) {
     oldest_unanswered_seq_ = 0;
@@ -57,6 +92,14 @@ bool liveness::on_pong_received(const std::string& payload, time_point now) {
     pong_deadline_ = now + cfg_.pong_timeout;
   }
   return true;
+}
+
+void liveness::on_ping_sent(const std::string& payload, time_point now) {
+  auto seq = verify(payload);
+  // Only the oldest unanswered ping starts the clock; later ones are
+  // covered by it.
+  if (seq != 0 && seq == oldest_unanswered_seq_ && !pong_deadline_)
+    pong_deadline_ = now + cfg_.pong_timeout;
 }
 
 void liveness::on_message_sent(time_point now, uint64_t writes_completed) {
@@ -95,11 +138,9 @@ liveness::action liveness::on_tick(time_point now, uint64_t writes_completed) {
     return action::idle_timeout;
   if (due(next_ping_, now)) {
     ++last_ping_seq_;
-    if (oldest_unanswered_seq_ == 0) {
+    if (oldest_unanswered_seq_ == 0)
       oldest_unanswered_seq_ = last_ping_seq_;
-      pong_deadline_ = now + cfg_.pong_timeout;
-    }
-    ping_payload_ = std::to_string(last_ping_seq_);
+    ping_payload_ = payload_for(last_ping_seq_);
     next_ping_ = now + cfg_.ping_interval;
     return action::ping;
   }

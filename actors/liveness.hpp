@@ -34,7 +34,7 @@ public:
   };
 
   liveness() = default;
-  explicit liveness(const connection_settings& cfg) : cfg_(cfg) {}
+  explicit liveness(const connection_settings& cfg);
 
   /// The connection opened at `now`.
   void start(time_point now);
@@ -46,8 +46,14 @@ public:
   void on_ping_received(time_point now);
 
   /// A pong arrived. Only a pong for a ping still unanswered proves life;
-  /// unsolicited or stale pongs are ignored. Returns whether it counted.
+  /// unsolicited, stale or guessed pongs are ignored. Returns whether it
+  /// counted.
   bool on_pong_received(const std::string& payload, time_point now);
+
+  /// The transport wrote the ping with `payload`: the pong deadline runs
+  /// from now. A ping waiting behind a slow but moving write is not the
+  /// peer's fault; one behind a stalled write is the write timeout's.
+  void on_ping_sent(const std::string& payload, time_point now);
 
   /// The server queued a message; `writes_completed` is the transport's
   /// count of completed writes at this moment.
@@ -60,13 +66,19 @@ public:
   /// writes. Returns the most urgent action; fatal ones end the connection.
   action on_tick(time_point now, uint64_t writes_completed);
 
-  /// Payload of the ping `on_tick` asked for: its sequence number.
+  /// Payload of the ping `on_tick` asked for: its sequence number and a
+  /// tag only this connection can compute, so a peer that does not read
+  /// the ping cannot forge its pong.
   const std::string& ping_payload() const { return ping_payload_; }
 
   /// When the next deadline falls, if any is set.
   std::optional<time_point> next_deadline() const;
 
 private:
+  std::string payload_for(uint64_t seq) const;
+  // The sequence number in `payload` if this connection made it, else 0.
+  uint64_t verify(const std::string& payload) const;
+
   static bool due(const std::optional<time_point>& t, time_point now) {
     return t && *t <= now;
   }
@@ -81,6 +93,7 @@ private:
   // still unanswered (0 when none is outstanding).
   uint64_t last_ping_seq_ = 0;
   uint64_t oldest_unanswered_seq_ = 0;
+  uint64_t ping_secret_ = 0;
   std::string ping_payload_;
   // Write stall: messages queued so far, and completed writes seen when the
   // current watch window opened.

@@ -128,8 +128,14 @@ void ws_transport::ping(std::string payload) {
 
 void ws_transport::on_ping(beast::error_code ec) {
   pinging_ = false;
-  if (ec && !ended_)
+  if (ended_)
+    return;
+  if (ec) {
     log::net().debug("conn {} ping failed: {}", id_, ec.message());
+    return;
+  }
+  caf::anon_send(owner_, ws_ping_sent_atom::value,
+                 std::string(ping_payload_.data(), ping_payload_.size()));
 }
 
 void ws_transport::on_control_frame(websocket::frame_type kind,
@@ -140,7 +146,7 @@ void ws_transport::on_control_frame(websocket::frame_type kind,
     caf::anon_send(owner_, ws_pong_atom::value, std::string(payload));
   else if (kind == websocket::frame_type::ping)
     caf::anon_send(owner_, ws_ping_atom::value);
-  else if (kind == websocket::frame_type::close && !close_started_)
+  else if (kind == websocket::frame_type::close)
     caf::anon_send(owner_, ws_peer_close_atom::value,
                    static_cast<uint16_t>(ws_.reason().code),
                    std::string(payload));

@@ -1,8 +1,23 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite.
+# Installs what is missing, builds, and runs the whole test suite: once on
+# a normal build, then the runtime tests again on a build with
+# AddressSanitizer and UndefinedBehaviorSanitizer, which turn a
+# use-after-free or a leak at shutdown into a failing test.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 install_packages
 build
 raise_fd_limit
-cd "$build_dir"
-ctest --output-on-failure -j2 --timeout 300
+(cd "$build_dir" && ctest --output-on-failure -j2 --timeout 300)
+
+echo "*** again under AddressSanitizer and UndefinedBehaviorSanitizer"
+asan_dir=${TETHER_ASAN_BUILD_DIR:-$root/build-asan}
+cmake -S "$root" -B "$asan_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DTETHER_WARNINGS_AS_ERRORS=ON -DTETHER_SANITIZE=address,undefined \
+  -DTETHER_BUILD_BENCH=OFF > /dev/null
+cmake --build "$asan_dir" -j"$(nproc)"
+# Source checks (format, README, install) ran above already.
+cd "$asan_dir"
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$root/tests/ubsan.supp
+ctest --output-on-failure -j2 --timeout 600 \
+  -E "clang-formatted|README quotes|find_package"

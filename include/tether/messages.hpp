@@ -14,6 +14,9 @@ using ws_text_atom = caf::atom_constant<caf::atom("ws_text")>;
 using ws_binary_atom = caf::atom_constant<caf::atom("ws_binary")>;
 /// `(ws_ping_atom)`: the peer pinged (the transport answered already).
 using ws_ping_atom = caf::atom_constant<caf::atom("ws_ping")>;
+/// `(ws_ping_sent_atom, std::string payload)`: the transport wrote the
+/// server's ping; the pong deadline runs from here.
+using ws_ping_sent_atom = caf::atom_constant<caf::atom("ws_pingout")>;
 /// `(ws_pong_atom, std::string payload)`: the peer answered a ping.
 using ws_pong_atom = caf::atom_constant<caf::atom("ws_pong")>;
 /// `(ws_peer_close_atom, uint16_t code, std::string reason)`: the peer sent

@@ -52,9 +52,24 @@ public:
       sent_.push_back(sent_frame{kind, std::move(payload)});
   }
 
+  /// Pings go out at once, unless the test holds them back.
   void ping(std::string payload) override {
-    if (!ended_ && !close_)
-      pings_.push_back(std::move(payload));
+    if (ended_ || close_)
+      return;
+    pings_.push_back(payload);
+    if (!hold_pings_)
+      caf::anon_send(owner_, ws_ping_sent_atom::value, std::move(payload));
+  }
+
+  /// Pings queue behind a slow write: they are recorded but not written
+  /// until `release_pings`.
+  void hold_pings() { hold_pings_ = true; }
+
+  /// Writes the pings held back so far.
+  void release_pings() {
+    hold_pings_ = false;
+    for (auto& p : pings_)
+      caf::anon_send(owner_, ws_ping_sent_atom::value, p);
   }
 
   /// Writes complete at once, unless the test stalled them.
@@ -184,6 +199,7 @@ private:
   int starts_ = 0;
   std::vector<sent_frame> sent_;
   std::vector<std::string> pings_;
+  bool hold_pings_ = false;
   bool stalled_ = false;
   uint64_t completed_at_stall_ = 0;
   std::optional<std::pair<uint16_t, std::string>> close_;

@@ -45,6 +45,7 @@ enum class frame_kind : uint8_t { text, binary };
 /// - `(ws_text_atom, std::string)` for each text message,
 /// - `(ws_binary_atom, std::vector<uint8_t>)` for each binary message,
 /// - `(ws_ping_atom)` for each ping from the peer (already answered),
+/// - `(ws_ping_sent_atom, std::string payload)` when a ping was written,
 /// - `(ws_pong_atom, std::string payload)` for each pong from the peer,
 /// - `(ws_peer_close_atom, uint16_t code, std::string reason)` when the peer
 ///   sends a close frame, before the end is reported,

@@ -51,12 +51,12 @@ TEST_CASE_METHOD(fixture, "pings go out every ping_interval, not before") {
   CHECK(t->pings().empty());
   advance(1ms);
   REQUIRE(t->pings().size() == 1);
-  CHECK(t->pings()[0] == "1");
+  CHECK(t->pings()[0].rfind("1.", 0) == 0);
   t->peer_pong_last();
   run();
   advance(20s);
   REQUIRE(t->pings().size() == 2);
-  CHECK(t->pings()[1] == "2");
+  CHECK(t->pings()[1].rfind("2.", 0) == 0);
 }
 
 TEST_CASE_METHOD(fixture, "an answered ping keeps the connection alive") {
@@ -105,11 +105,12 @@ TEST_CASE_METHOD(fixture, "an old pong replayed later does not extend a "
                           "dead connection") {
   auto conn = spawn_connection(t, echo, heartbeat);
   advance(20s);
-  t->peer_pong("1");
+  auto first = t->pings().at(0);
+  t->peer_pong(first);
   run();
   advance(20s); // ping 2 goes out
   REQUIRE(t->pings().size() == 2);
-  t->peer_pong("1"); // replay of the first answer
+  t->peer_pong(first); // replay of the first answer
   run();
   advance(10s);
   CHECK(conn_exit_of(conn) == conn_exit::heartbeat_timeout);
@@ -274,4 +275,55 @@ TEST_CASE_METHOD(fixture, "a peer that closes and then lingers is released "
   REQUIRE(ends.size() == 1);
   CHECK(ends[0].close_code == 4002);
   CHECK(ends[0].detail == "leaving, slowly");
+}
+
+TEST_CASE_METHOD(fixture, "a peer that guesses pongs without reading the "
+                          "pings is still dropped") {
+  auto conn = spawn_connection(t, echo, heartbeat);
+  advance(20s);
+  REQUIRE(t->pings().size() == 1);
+  // The sequence number is easy to guess; the tag after it is not.
+  for (auto guess :
+       {"1", "1.", "1.0000000000000000", " 1", "+1", "1.ffffffffffffffff"})
+    t->peer_pong(guess);
+  auto forged = t->pings()[0];
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  t->peer_pong(forged);
+  run();
+  advance(10s);
+  CHECK(conn_exit_of(conn) == conn_exit::heartbeat_timeout);
+}
+
+TEST_CASE_METHOD(fixture, "the pong deadline runs from when the ping was "
+                          "written, not from when it was due") {
+  auto conn = spawn_connection(t, echo, heartbeat);
+  // A large message is still being written to a slow but reading peer;
+  // the ping waits behind it for longer than pong_timeout.
+  t->hold_pings();
+  advance(20s);
+  REQUIRE(t->pings().size() == 1);
+  advance(15s);
+  CHECK_FALSE(exited(conn));
+  t->release_pings();
+  run();
+  advance(9999ms);
+  CHECK_FALSE(exited(conn));
+  advance(1ms);
+  CHECK(conn_exit_of(conn) == conn_exit::heartbeat_timeout);
+}
+
+TEST_CASE_METHOD(fixture, "a peer that answers the server's close frame but "
+                          "keeps TCP open ends as server_closed") {
+  auto conn = spawn_connection(t, [](tether::connection&) {
+    tether::handlers h;
+    h.on_text = [](tether::connection& c, std::string) { c.close(4000); };
+    return h;
+  });
+  t->peer_text("close");
+  run();
+  t->peer_close_and_linger(4000);
+  run();
+  advance(5s);
+  CHECK(conn_exit_of(conn) == conn_exit::server_closed);
+  CHECK(t->aborted());
 }
