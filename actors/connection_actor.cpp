@@ -67,7 +67,9 @@ namespace {
 // the peer is owed a close frame with 1011, and only this connection fails.
 template <class F>
 void guarded(connection_state& st, const char* where, F&& f) {
-  const char* what = nullptr;
+  // A copy: the exception, and the text e.what() points into, are gone
+  // once the catch block ends.
+  std::string what;
   try {
     f();
     return;

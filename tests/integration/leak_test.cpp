@@ -42,7 +42,7 @@ TEST_CASE("1000 connections dropped by TCP reset leave no actor and no "
   ws_client{ioc, srv.port()}.reset();
   REQUIRE(eventually([&] { return srv.counts().live == 0; }));
   REQUIRE(eventually([&] { return srv.server().open_sockets() == 0; }));
-  auto baseline = open_fds();
+  auto baseline = tether::test::settled_fds();
   {
     auto clients = open_clients(ioc, srv.port(), connections);
     REQUIRE(eventually([&] { return srv.counts().live == connections; }));

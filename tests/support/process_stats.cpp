@@ -26,6 +26,19 @@ std::size_t open_fds() {
   return count_entries("/proc/self/fd");
 }
 
+std::size_t settled_fds() {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto last = open_fds();
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto now = open_fds();
+    if (now == last)
+      return now;
+    last = now;
+  }
+  return last;
+}
+
 std::size_t thread_count() {
   return count_entries("/proc/self/task");
 }

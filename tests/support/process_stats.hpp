@@ -10,6 +10,11 @@ namespace tether::test {
 /// Open file descriptors of this process.
 std::size_t open_fds();
 
+/// Open file descriptors once the count holds still for 100 ms: a socket
+/// closed a moment ago (or a sanitizer's own file) is not counted as part
+/// of a baseline. Gives up waiting after 5 s.
+std::size_t settled_fds();
+
 /// Threads of this process.
 std::size_t thread_count();
 
