@@ -127,12 +127,11 @@ void finish(connection_actor_type* self, const socket_end& end) {
 
 // Drops the socket without a close handshake: the peer is dead or not
 // reading, so it could not take part in one.
-void abort_with(connection_actor_type* self, conn_exit reason,
-                const char* detail) {
+void abort_with(connection_actor_type* self, const socket_end& end) {
   auto& st = self->state;
-  log::actors().debug("conn {} dropping the socket: {}", st.id, detail);
+  log::actors().debug("conn {} dropping the socket: {}", st.id, end.detail);
   st.transport->abort();
-  finish(self, socket_end{reason, 0, detail});
+  finish(self, end);
 }
 
 bool is_shutdown_reason(const caf::error& reason) {
@@ -149,10 +148,8 @@ void install_special_handlers(connection_actor_type* self) {
       return;
     if (st.close_cause) {
       // A shutdown while already closing means: stop waiting for the peer.
-      if (is_shutdown_reason(x.reason)) {
-        st.transport->abort();
-        finish(self, socket_end{conn_exit::aborted, 0, "shutdown"});
-      }
+      if (is_shutdown_reason(x.reason))
+        abort_with(self, {conn_exit::aborted, 0, "shutdown"});
       return;
     }
     if (is_shutdown_reason(x.reason))
@@ -211,21 +208,18 @@ void on_tick(connection_actor_type* self) {
                   conn_exit::idle_timeout);
       continue;
     case action::heartbeat_timeout:
-      abort_with(self, conn_exit::heartbeat_timeout, "no pong in time");
+      abort_with(self, {conn_exit::heartbeat_timeout, 0, "no pong in time"});
       return;
     case action::write_timeout:
-      abort_with(self, conn_exit::write_timeout, "writes stalled");
+      abort_with(self, {conn_exit::write_timeout, 0, "writes stalled"});
       return;
     case action::close_timeout:
-      if (st.peer_close) {
-        // The close handshake completed, but the peer kept TCP open:
-        // release it with the outcome of the handshake.
-        st.transport->abort();
-        finish(self, *st.peer_close);
-        return;
-      }
-      abort_with(self, conn_exit::close_timeout,
-                 "no close frame from peer in time");
+      // If the peer sent its close frame but kept TCP open, the handshake
+      // itself completed: end with its outcome.
+      abort_with(self, st.peer_close ? *st.peer_close
+                                     : socket_end{conn_exit::close_timeout, 0,
+                                                  "no close frame from peer "
+                                                  "in time"});
       return;
     }
   }
@@ -250,7 +244,6 @@ caf::behavior connection_actor(connection_actor_type* self, transport_ptr t,
   st.id = id;
   st.peer = t->peer();
   st.transport = t;
-  st.settings = cfg;
   st.deadlines = liveness{cfg};
   st.timers = timer_service_of(self->system());
   install_special_handlers(self);
@@ -288,6 +281,8 @@ caf::behavior connection_actor(connection_actor_type* self, transport_ptr t,
         if (!st.deadlines.on_pong_received(payload, now(st)))
           log::actors().debug("conn {} ignored an unexpected pong '{}'", st.id,
                               payload);
+        // A partly answered heartbeat restarts the pong deadline.
+        sync_timer(st);
       },
       [self](ws_ping_sent_atom, const std::string& payload) {
         auto& st = self->state;

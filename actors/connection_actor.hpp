@@ -29,7 +29,6 @@ struct connection_state {
   conn_id id = 0;
   std::string peer;
   transport_ptr transport;
-  connection_settings settings;
   handlers user;
   connection ctx;
 
