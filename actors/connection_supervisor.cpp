@@ -33,6 +33,7 @@ struct supervisor_state {
   connection_settings settings;
   std::chrono::milliseconds handshake_timeout{0};
   handler_factory factory;
+  resource_gauges_ptr gauges;
 
   // Connections in their opening phase, held weakly, with one alarm for
   // the earliest deadline: a handshake that completes leaves nothing in
@@ -112,7 +113,8 @@ void on_handshake_alarm(supervisor_actor* self, time_point alarm) {
 }
 
 caf::behavior supervisor(supervisor_actor* self, server_config cfg,
-                         handler_factory factory) {
+                         handler_factory factory, resource_gauges_ptr gauges) {
+  self->state.gauges = std::move(gauges);
   self->state.settings = cfg.connection;
   self->state.handshake_timeout = cfg.handshake_timeout;
   self->state.factory = std::move(factory);
@@ -156,6 +158,8 @@ caf::behavior supervisor(supervisor_actor* self, server_config cfg,
         auto result = self->state.counts;
         result.live = self->state.live.size();
         result.handshaking = self->state.handshakes.size();
+        if (self->state.gauges)
+          result.resources = self->state.gauges->read();
         return result;
       },
       [self](drain_atom) {
@@ -172,8 +176,9 @@ caf::behavior supervisor(supervisor_actor* self, server_config cfg,
 } // namespace
 
 caf::actor spawn_supervisor(caf::actor_system& sys, const server_config& cfg,
-                            handler_factory factory) {
-  return sys.spawn(supervisor, cfg, std::move(factory));
+                            handler_factory factory,
+                            resource_gauges_ptr gauges) {
+  return sys.spawn(supervisor, cfg, std::move(factory), std::move(gauges));
 }
 
 } // namespace tether

@@ -22,8 +22,9 @@ namespace tether {
 namespace asio = boost::asio;
 
 struct server::impl {
-  impl(caf::actor_system& s, server_config cfg, handler_factory f)
-      : sys(s), factory(std::move(f)),
+  impl(caf::actor_system& s, server_config cfg, handler_factory f,
+       resource_gauges_ptr g)
+      : sys(s), factory(std::move(f)), gauges(std::move(g)),
         shared(std::make_shared<net::server_shared>(std::move(cfg))) {
     // nop
   }
@@ -42,6 +43,7 @@ struct server::impl {
 
   caf::actor_system& sys;
   handler_factory factory;
+  resource_gauges_ptr gauges;
   net::server_shared_ptr shared;
   std::unique_ptr<asio::io_context> ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
@@ -55,8 +57,9 @@ struct server::impl {
 };
 
 server::server(caf::actor_system& sys, server_config cfg,
-               handler_factory factory)
-    : impl_(std::make_unique<impl>(sys, std::move(cfg), std::move(factory))) {
+               handler_factory factory, resource_gauges_ptr gauges)
+    : impl_(std::make_unique<impl>(sys, std::move(cfg), std::move(factory),
+                                   std::move(gauges))) {
   // nop
 }
 
@@ -82,7 +85,7 @@ void server::start() {
   d.acceptor = std::make_shared<net::listener>(*d.ioc, d.shared);
   d.acceptor->open(cfg.address, cfg.port);
   d.port = d.acceptor->port();
-  d.shared->supervisor = spawn_supervisor(d.sys, cfg, d.factory);
+  d.shared->supervisor = spawn_supervisor(d.sys, cfg, d.factory, d.gauges);
   d.work.emplace(d.ioc->get_executor());
   d.acceptor->run();
   // From here on, stop() undoes whatever part of the start succeeded.
@@ -161,8 +164,13 @@ std::string server::url() const {
 }
 
 supervisor_counts server::counts() const {
-  if (impl_->stopped)
-    return impl_->final_counts;
+  if (impl_->stopped) {
+    // Resources are released after the connections ended: read them now.
+    auto result = impl_->final_counts;
+    if (impl_->gauges)
+      result.resources = impl_->gauges->read();
+    return result;
+  }
   if (!impl_->shared->supervisor)
     return {};
   caf::scoped_actor self{impl_->sys};

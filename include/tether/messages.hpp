@@ -67,7 +67,8 @@ using handshake_done_atom = caf::atom_constant<caf::atom("hs_done")>;
 /// `(handshake_alarm_atom, caf::timespan when)`: the supervisor's alarm for
 /// its earliest handshake deadline.
 using handshake_alarm_atom = caf::atom_constant<caf::atom("hs_alarm")>;
-/// `(snapshot_atom) -> supervisor_counts`: the supervisor's counts.
+/// `(snapshot_atom) -> supervisor_counts`: the supervisor's counts. Resource
+/// services answer it with their `resource_counts`.
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 /// `(drain_atom) -> bool`: close every connection with 1001 and answer
 /// `true` once none is left. New connections are refused meanwhile.

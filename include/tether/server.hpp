@@ -11,6 +11,7 @@
 #include "tether/config.hpp"
 #include "tether/handler.hpp"
 #include "tether/http.hpp"
+#include "tether/resource_gauges.hpp"
 #include "tether/supervisor.hpp"
 
 namespace tether {
@@ -22,8 +23,11 @@ namespace tether {
 /// for one controlling thread (e.g. `main`), not for actors.
 class server {
 public:
-  /// Prepares a server; nothing listens until `start`.
-  server(caf::actor_system& sys, server_config cfg, handler_factory factory);
+  /// Prepares a server; nothing listens until `start`. `counts()` reports
+  /// `gauges` (shared with the session registry, topic hubs and database
+  /// pools the handlers use) as `resources`.
+  server(caf::actor_system& sys, server_config cfg, handler_factory factory,
+         resource_gauges_ptr gauges = nullptr);
 
   /// Calls `stop`.
   ~server();

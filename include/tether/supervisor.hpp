@@ -13,6 +13,7 @@
 #include "tether/config.hpp"
 #include "tether/exit_reason.hpp"
 #include "tether/handler.hpp"
+#include "tether/resource_gauges.hpp"
 
 namespace tether {
 
@@ -31,6 +32,8 @@ struct supervisor_counts {
   uint64_t handshaking = 0;
   /// Ended connections by exit reason name (see `exit_reason_name`).
   std::map<std::string, uint64_t> ended;
+  /// Resources held by connections, from the gauges the server was given.
+  resource_counts resources;
 
   /// Ended connections with reason `x`.
   uint64_t ended_with(conn_exit x) const {
@@ -50,7 +53,8 @@ struct supervisor_counts {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, supervisor_counts& x) {
   return f(caf::meta::type_name("tether.supervisor_counts"), x.live, x.accepted,
-           x.refused, x.handshake_timeouts, x.handshaking, x.ended);
+           x.refused, x.handshake_timeouts, x.handshaking, x.ended,
+           x.resources);
 }
 
 /// Spawns a connection supervisor for a server configured by `cfg`.
@@ -61,8 +65,9 @@ typename Inspector::result_type inspect(Inspector& f, supervisor_counts& x) {
 /// and logs one line. When the supervisor itself terminates, every
 /// connection receives its exit reason and closes with 1001. It also owns
 /// the handshake deadline of every connection still in its opening phase
-/// (`handshake_atom`).
+/// (`handshake_atom`). Its snapshot reports `gauges` as `resources`.
 caf::actor spawn_supervisor(caf::actor_system& sys, const server_config& cfg,
-                            handler_factory factory);
+                            handler_factory factory,
+                            resource_gauges_ptr gauges = nullptr);
 
 } // namespace tether
