@@ -107,6 +107,10 @@ caf::behavior registry(registry_actor* self, resource_gauges_ptr gauges,
              std::map<std::string, std::string>& attributes) {
         return open(self, user, attributes);
       },
+      [self](session_open_atom, std::string& user) {
+        std::map<std::string, std::string> none;
+        return open(self, user, none);
+      },
       [self](session_find_atom, const std::string& user) {
         std::vector<caf::actor> result;
         auto range = self->state.by_user.equal_range(user);

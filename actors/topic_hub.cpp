@@ -21,13 +21,24 @@ namespace {
 // A subscription relays what the hub sends for its topic to its owner. It
 // is the unit the hub counts and drops, so that the owner's death, for any
 // reason, removes exactly its subscriptions.
-caf::behavior subscription(caf::event_based_actor* self, caf::actor owner,
+struct subscription_state {
+  // In the state, not captured by the behavior: CAF 0.17 destroys the state
+  // when the actor ends, so a dead subscription stops referencing its owner
+  // and cannot form a cycle with an owner that still references it.
+  caf::actor owner;
+  static inline const char* name = "tether.subscription";
+};
+
+using subscription_actor = caf::stateful_actor<subscription_state>;
+
+caf::behavior subscription(subscription_actor* self, caf::actor owner,
                            caf::actor hub) {
   detail::bind_resource(self, owner, hub);
+  self->state.owner = std::move(owner);
   // Passes the hub's message on as it is: a payload published to many
   // subscribers stays one shared buffer instead of a copy per subscriber.
-  auto relay = [self, owner] {
-    self->send(owner,
+  auto relay = [self] {
+    self->send(self->state.owner,
                self->current_mailbox_element()->move_content_to_message());
   };
   return {
@@ -137,6 +148,18 @@ void drop(hub_actor* self, const caf::actor_addr& addr) {
   announce<topic_left_atom>(self, where.topic, where.label, addr);
 }
 
+uint64_t publish(hub_actor* self, const std::string& topic,
+                 const std::string& payload) {
+  auto& st = self->state;
+  auto i = st.topics.find(topic);
+  if (i == st.topics.end())
+    return 0;
+  auto msg = caf::make_message(topic_message_atom::value, topic, payload);
+  for (auto& kvp : i->second)
+    self->send(kvp.second.handle, msg);
+  return i->second.size();
+}
+
 caf::behavior hub(hub_actor* self, resource_gauges_ptr gauges,
                   bool announce_presence) {
   auto& st = self->state;
@@ -149,14 +172,11 @@ caf::behavior hub(hub_actor* self, resource_gauges_ptr gauges,
       },
       [self](publish_atom, const std::string& topic,
              const std::string& payload) {
-        auto& st = self->state;
-        auto i = st.topics.find(topic);
-        if (i == st.topics.end())
-          return uint64_t{0};
-        auto msg = caf::make_message(topic_message_atom::value, topic, payload);
-        for (auto& kvp : i->second)
-          self->send(kvp.second.handle, msg);
-        return static_cast<uint64_t>(i->second.size());
+        auto reached = publish(self, topic, payload);
+        // Only a request gets the count: after a plain send, CAF would
+        // deliver it to the publisher as an unexpected message.
+        if (self->current_message_id().is_request())
+          self->make_response_promise<uint64_t>().deliver(reached);
       },
       [self](members_atom, const std::string& topic) {
         return labels_of(self->state, topic);

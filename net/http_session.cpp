@@ -170,9 +170,13 @@ void http_session::on_request(request req) {
   for (auto& [name, value] : out.headers)
     res.set(name, value);
   res.keep_alive(req.keep_alive());
-  if (req.method() != http::verb::head)
+  if (req.method() == http::verb::head) {
+    // The headers a GET would get, Content-Length included, and no body.
+    res.content_length(out.body.size());
+  } else {
     res.body() = std::move(out.body);
-  res.prepare_payload();
+    res.prepare_payload();
+  }
   send(std::move(res));
 }
 

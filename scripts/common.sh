@@ -29,6 +29,32 @@ install_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
 }
 
+# The browser test's playwright-core, from tests/browser/package-lock.json.
+# Debian's nodejs and npm come in only when a command is missing: a Node.js
+# from elsewhere (one that bundles npm) conflicts with Debian's npm package.
+install_node_packages() {
+  local missing=()
+  command -v node > /dev/null || missing+=(nodejs)
+  command -v npm > /dev/null || missing+=(npm)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "tether: missing Debian packages: ${missing[*]}" >&2
+      echo "tether: run this script as root to install them" >&2
+      exit 1
+    fi
+    echo "*** installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  fi
+  local browser_tests=$root/tests/browser
+  if [ ! -d "$browser_tests/node_modules" ] \
+    || [ "$browser_tests/package-lock.json" -nt "$browser_tests/node_modules" ]; then
+    echo "*** installing the browser test's npm packages"
+    npm ci --prefix "$browser_tests" --no-audit --no-fund
+  fi
+}
+
 build() {
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTETHER_WARNINGS_AS_ERRORS=ON > /dev/null

@@ -5,6 +5,7 @@
 # use-after-free or a leak at shutdown into a failing test.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 install_packages
+install_node_packages
 build
 raise_fd_limit
 (cd "$build_dir" && ctest --output-on-failure -j2 --timeout 300)

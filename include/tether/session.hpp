@@ -38,6 +38,8 @@ typename Inspector::result_type inspect(Inspector& f, session_info& x) {
 /// `resource_error::bad_request` for an empty user and
 /// `resource_error::name_taken` if the registry is unique and the user has
 /// a live session.
+/// `(session_open_atom, std::string user) -> caf::actor` opens one without
+/// attributes.
 using session_open_atom = caf::atom_constant<caf::atom("sess_open")>;
 /// `(session_find_atom, std::string user) -> std::vector<caf::actor>`: the
 /// live sessions of `user`.

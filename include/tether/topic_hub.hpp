@@ -18,12 +18,14 @@ namespace tether {
 /// subscription, std::vector<std::string> labels)`: subscribes the sender
 /// to `topic`. The subscription actor is linked to the sender, its owner,
 /// so it ends when the owner ends, for any reason; the hub monitors it and
-/// drops it when it ends. The reply lists the labels of every subscriber
-/// of the topic, this one included (e.g. nicknames for presence). Fails
+/// drops it when it ends. The reply lists the labels of every subscription
+/// to the topic, this one included, sorted, one per subscription: a label
+/// subscribed twice appears twice. Fails
 /// with `resource_error::bad_request` for an empty topic.
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
-/// `(publish_atom, std::string topic, std::string payload) -> uint64_t`:
-/// sends `payload` to every live subscriber of `topic`; answers how many.
+/// `(publish_atom, std::string topic, std::string payload)`: sends
+/// `payload` to every live subscriber of `topic`. Sent as a request, it
+/// answers how many (`uint64_t`); a plain send gets no answer.
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 /// `(members_atom, std::string topic) -> std::vector<std::string>`: the
 /// labels of the topic's subscribers, sorted.
@@ -35,6 +37,11 @@ using members_atom = caf::atom_constant<caf::atom("members")>;
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 
 // -- subscription actor -> owner ----------------------------------------------
+//
+// Each of these comes from the subscription actor (`current_sender()`), so
+// an owner can tell an old subscription to a topic from a new one.
+// Presence is per subscription, not per label: a label subscribed twice
+// joins twice and leaves twice.
 
 /// `(topic_message_atom, std::string topic, std::string payload)`: a
 /// message published to the topic.

@@ -115,6 +115,12 @@ TEST_CASE("registered routes answer plain HTTP on the WebSocket port") {
   CHECK(res.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(res.find("Content-Type: text/html") != std::string::npos);
   CHECK(res.find("<p>hello GET /hello?x=1</p>") != std::string::npos);
+  // HEAD: the length a GET would get, and no body.
+  auto head = http_exchange(srv.port(), "HEAD /hello HTTP/1.1\r\nHost: x\r\n"
+                                        "Connection: close\r\n\r\n");
+  CHECK(head.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(head.find("Content-Length: 24\r\n") != std::string::npos);
+  CHECK(head.substr(head.size() - 4) == "\r\n\r\n");
   CHECK_THROWS_AS(srv.route("/late", {}), std::logic_error);
 }
 

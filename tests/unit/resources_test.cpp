@@ -399,11 +399,18 @@ TEST_CASE_METHOD(fixture, "subscribers see each other arrive and leave, "
                       std::string{"hi"})
         == 2);
   CHECK(hb.heard == std::vector<std::string>{"message hi"});
+  // A plain send publishes too, and gets no count back.
+  caf::scoped_actor publisher{sys(), true};
+  publisher->send(hub, tether::publish_atom::value, std::string{"room"},
+                  std::string{"plain"});
+  run();
+  CHECK(publisher->mailbox().empty());
+  CHECK(hb.heard == std::vector<std::string>{"message hi", "message plain"});
   b->end({conn_exit::reset, 0, "reset"});
   run();
-  CHECK(
-      ha.heard
-      == std::vector<std::string>{"joined user2", "message hi", "left user2"});
+  CHECK(ha.heard
+        == std::vector<std::string>{"joined user2", "message hi",
+                                    "message plain", "left user2"});
   CHECK(ask<uint64_t>(hub, tether::publish_atom::value, std::string{"room"},
                       std::string{"alone"})
         == 1);
@@ -442,6 +449,14 @@ TEST_CASE_METHOD(fixture, "the session registry refuses a name in use until "
                                      std::string{"user1"})
             .empty());
   CHECK_FALSE(open());
+  // Without attributes; its owner (the asking actor) ends as the ask
+  // returns, normally, and the session ends with it.
+  ask<caf::actor>(registry, tether::session_open_atom::value,
+                  std::string{"solo"});
+  run();
+  CHECK(ask<std::vector<caf::actor>>(registry, tether::session_find_atom::value,
+                                     std::string{"solo"})
+            .empty());
 }
 
 TEST_CASE_METHOD(fixture, "lease requests wait in a bounded queue with a "
