@@ -178,11 +178,37 @@ void install_special_handlers(connection_actor_type* self) {
           return caf::message{};
         return caf::sec::unexpected_message;
       });
-  // Last line of defence: the actor dies, and the state's destructor drops
-  // the socket because no close frame can be sent from here.
+  // A request the handler made failed and the handler took no error
+  // callback: CAF's default would end the actor with that raw error and no
+  // close frame. It is the handler's failure, closed like an exception.
+  self->set_error_handler([self](caf::error& err) {
+    auto& st = self->state;
+    log::actors().warn("conn {} a request failed unhandled: {}", st.id,
+                       exit_reason_name(err));
+    begin_close(st, close_code::internal_error, "internal error",
+                conn_exit::handler_error);
+  });
+  // An exception outside the guarded callbacks, e.g. in a `then` callback:
+  // CAF ends the actor whatever this returns. The peer is still owed a
+  // close frame, so the transport sends 1011 and finishes the close alone,
+  // bounded by its own handshake timeout, instead of being dropped.
   self->set_exception_handler(
-      [self](caf::scheduled_actor*, std::exception_ptr&) -> caf::error {
-        log::actors().warn("conn {} died from an exception", self->state.id);
+      [self](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+        auto& st = self->state;
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(eptr);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+          // keeps "unknown exception"
+        }
+        log::actors().warn("conn {} died from an exception: {}", st.id, what);
+        if (st.transport) {
+          if (!st.close_cause)
+            st.transport->close(close_code::internal_error, "internal error");
+          st.transport.reset();
+        }
         return make_error(conn_exit::handler_error);
       });
 }

@@ -14,6 +14,7 @@
 #include "tether/logging.hpp"
 #include "tether/messages.hpp"
 #include "tether/supervisor.hpp"
+#include "tether/timer_service.hpp"
 
 namespace tether {
 
@@ -40,6 +41,7 @@ struct supervisor_state {
   // the actor clock behind.
   std::unordered_map<conn_id, pending_handshake_ref> handshakes;
   detail::deadline_queue<conn_id> handshake_deadlines;
+  caf::actor timers;
 
   bool draining = false;
   std::vector<caf::response_promise> drain_waiters;
@@ -76,16 +78,14 @@ void on_exit_msg(supervisor_actor* self, caf::exit_msg& x) {
   answer_drain_waiters(st);
 }
 
-using time_point = caf::actor_clock::time_point;
-
+// Asks the timer service, not CAF's clock, for the wake-up: a delayed
+// message would keep a stopped supervisor alive until it fires and then
+// destroy it on the clock's thread (see actors/alarm_thread.hpp).
 void schedule_handshake_alarm(supervisor_actor* self) {
-  if (auto when = self->state.handshake_deadlines.alarm_needed()) {
-    auto delay =
-        std::max(*when - self->clock().now(), time_point::duration::zero());
-    self->delayed_send(
-        self, delay, handshake_alarm_atom::value,
+  if (auto when = self->state.handshake_deadlines.alarm_needed())
+    self->send(
+        self->state.timers, timer_arm_atom::value,
         std::chrono::duration_cast<caf::timespan>(when->time_since_epoch()));
-  }
 }
 
 void forget_handshake(supervisor_state& st, conn_id id) {
@@ -93,9 +93,9 @@ void forget_handshake(supervisor_state& st, conn_id id) {
   st.handshake_deadlines.erase(id);
 }
 
-void on_handshake_alarm(supervisor_actor* self, time_point alarm) {
+void on_handshake_alarm(supervisor_actor* self) {
   auto& st = self->state;
-  st.handshake_deadlines.alarm_fired(alarm);
+  st.handshake_deadlines.alarm_fired();
   for (auto id : st.handshake_deadlines.pop_due(self->clock().now())) {
     auto i = st.handshakes.find(id);
     if (i == st.handshakes.end())
@@ -115,6 +115,7 @@ void on_handshake_alarm(supervisor_actor* self, time_point alarm) {
 caf::behavior supervisor(supervisor_actor* self, server_config cfg,
                          handler_factory factory, resource_gauges_ptr gauges) {
   self->state.gauges = std::move(gauges);
+  self->state.timers = timer_service_of(self->system());
   self->state.settings = cfg.connection;
   self->state.handshake_timeout = cfg.handshake_timeout;
   self->state.factory = std::move(factory);
@@ -132,11 +133,7 @@ caf::behavior supervisor(supervisor_actor* self, server_config cfg,
       [self](handshake_done_atom, conn_id id) {
         forget_handshake(self->state, id);
       },
-      [self](handshake_alarm_atom, caf::timespan when) {
-        on_handshake_alarm(
-            self,
-            time_point{std::chrono::duration_cast<time_point::duration>(when)});
-      },
+      [self](timer_tick_atom) { on_handshake_alarm(self); },
       [self](new_conn_atom, transport_ptr& t, conn_id id) {
         auto& st = self->state;
         forget_handshake(st, id);

@@ -1,16 +1,13 @@
-// Deadlines keyed by K, earliest first, behind a single actor alarm.
+// Deadlines keyed by K, earliest first, behind a single wake-up.
 //
 // An actor that owns many deadlines (the timer service, the supervisor's
-// handshakes) keeps them here and schedules one `delayed_send` to itself
-// for the earliest. In CAF 0.17 a scheduled message cannot be cancelled, so
-// one per deadline would outlive every deadline that was met; with this,
-// a met deadline is erased at once and only the owner's own alarms wait in
-// the clock (one, plus at most a few for deadlines that moved earlier).
+// handshakes) keeps them here and asks for one wake-up, at the earliest. A
+// met deadline is erased at once and leaves nothing scheduled behind; a
+// new request for a wake-up replaces the one asked before.
 #pragma once
 
 #include <map>
 #include <optional>
-#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -60,23 +57,25 @@ public:
 
   std::size_t size() const { return index_.size(); }
 
-  /// Whether an alarm must be scheduled so that the owner wakes by the
-  /// earliest deadline; if so, records it as scheduled. Call after changes.
+  /// Whether a wake-up must be asked for so that the owner wakes by the
+  /// earliest deadline; if so, records it as asked. A later deadline needs
+  /// none: the earlier wake-up finds nothing due and asks again. Call after
+  /// changes.
   std::optional<time_point> alarm_needed() {
     auto when = next();
-    if (!when || (!alarms_.empty() && *alarms_.begin() <= *when))
+    if (!when || (alarm_ && *alarm_ <= *when))
       return std::nullopt;
-    alarms_.insert(*when);
+    alarm_ = when;
     return when;
   }
 
-  /// An alarm scheduled for `when` went off.
-  void alarm_fired(time_point when) { alarms_.erase(when); }
+  /// The wake-up asked for went off.
+  void alarm_fired() { alarm_.reset(); }
 
 private:
   std::multimap<time_point, K> queue_;
   std::unordered_map<K, typename std::multimap<time_point, K>::iterator> index_;
-  std::set<time_point> alarms_;
+  std::optional<time_point> alarm_;
 };
 
 } // namespace tether::detail

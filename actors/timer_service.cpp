@@ -1,15 +1,18 @@
 #include "tether/timer_service.hpp"
 
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_clock.hpp>
+#include <caf/detail/test_actor_clock.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/alarm_thread.hpp"
 #include "actors/deadline_queue.hpp"
 #include "tether/messages.hpp"
 
@@ -24,6 +27,9 @@ struct timer_service_state {
   detail::deadline_queue<caf::actor_addr> wakeups;
   // Every actor monitored, so that its entry goes when it dies.
   std::unordered_set<caf::actor_addr> monitored;
+  // The service's own alarm; none in virtual time, where CAF's test clock
+  // must drive it (and has no thread to deadlock).
+  std::unique_ptr<detail::alarm_thread> alarm;
 
   static inline const char* name = "tether.timer_service";
 };
@@ -39,14 +45,25 @@ time_point from_epoch(caf::timespan x) {
 }
 
 void schedule_alarm(timer_service_actor* self) {
-  if (auto when = self->state.wakeups.alarm_needed()) {
-    auto delay =
-        std::max(*when - self->clock().now(), time_point::duration::zero());
-    self->delayed_send(self, delay, timer_wake_atom::value, to_epoch(*when));
+  auto when = self->state.wakeups.alarm_needed();
+  if (!when)
+    return;
+  if (self->state.alarm) {
+    self->state.alarm->set(*when);
+    return;
   }
+  auto delay =
+      std::max(*when - self->clock().now(), time_point::duration::zero());
+  self->delayed_send(self, delay, timer_wake_atom::value, to_epoch(*when));
+}
+
+bool runs_in_virtual_time(caf::actor_system& sys) {
+  return dynamic_cast<caf::detail::test_actor_clock*>(&sys.clock()) != nullptr;
 }
 
 caf::behavior timer_service(timer_service_actor* self) {
+  if (!runs_in_virtual_time(self->system()))
+    self->state.alarm = std::make_unique<detail::alarm_thread>(self->address());
   self->set_down_handler([self](caf::down_msg& x) {
     self->state.wakeups.erase(x.source);
     self->state.monitored.erase(x.source);
@@ -62,9 +79,9 @@ caf::behavior timer_service(timer_service_actor* self) {
         st.wakeups.set(who, from_epoch(when));
         schedule_alarm(self);
       },
-      [self](timer_wake_atom, caf::timespan when) {
+      [self](timer_wake_atom, caf::timespan) {
         auto& st = self->state;
-        st.wakeups.alarm_fired(from_epoch(when));
+        st.wakeups.alarm_fired();
         for (auto& who : st.wakeups.pop_due(self->clock().now()))
           if (auto target = caf::actor_cast<caf::actor>(who))
             caf::anon_send(target, timer_tick_atom::value);

@@ -12,6 +12,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "core/scoped_ask.hpp"
 #include "net/listener.hpp"
 #include "net/server_shared.hpp"
 #include "tether/logging.hpp"
@@ -113,17 +114,17 @@ void server::stop() {
   d.acceptor->stop();
   {
     caf::scoped_actor self{d.sys};
-    self->request(d.shared->supervisor, cfg.shutdown_timeout, drain_atom::value)
-        .receive([](bool) {},
-                 [&](caf::error& err) {
-                   log::net().warn("shutdown: drain ended early: {}",
-                                   exit_reason_name(err));
-                 });
+    caf::error failure;
+    if (!detail::scoped_ask<bool>(self, d.shared->supervisor,
+                                  cfg.shutdown_timeout, &failure,
+                                  drain_atom::value))
+      log::net().warn("shutdown: drain ended early: {}",
+                      exit_reason_name(failure));
     // The last counts stay readable after the supervisor is gone.
-    self->request(d.shared->supervisor, std::chrono::seconds(5),
-                  snapshot_atom::value)
-        .receive([&](supervisor_counts& x) { d.final_counts = std::move(x); },
-                 [](caf::error&) {});
+    if (auto last = detail::scoped_ask<supervisor_counts>(
+            self, d.shared->supervisor, std::chrono::seconds(5), nullptr,
+            snapshot_atom::value))
+      d.final_counts = std::move(*last);
     // Connections still closing are dropped now.
     self->send_exit(d.shared->supervisor, caf::exit_reason::user_shutdown);
   }
@@ -174,16 +175,14 @@ supervisor_counts server::counts() const {
   if (!impl_->shared->supervisor)
     return {};
   caf::scoped_actor self{impl_->sys};
-  supervisor_counts result;
-  std::optional<caf::error> failure;
-  self->request(impl_->shared->supervisor, std::chrono::seconds(5),
-                snapshot_atom::value)
-      .receive([&](supervisor_counts& x) { result = std::move(x); },
-               [&](caf::error& err) { failure = err; });
-  if (failure)
+  caf::error failure;
+  auto result = detail::scoped_ask<supervisor_counts>(
+      self, impl_->shared->supervisor, std::chrono::seconds(5), &failure,
+      snapshot_atom::value);
+  if (!result)
     throw std::runtime_error("tether: supervisor did not answer: "
-                             + exit_reason_name(*failure));
-  return result;
+                             + exit_reason_name(failure));
+  return std::move(*result);
 }
 
 uint64_t server::open_sockets() const {

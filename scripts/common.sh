@@ -5,6 +5,22 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${TETHER_BUILD_DIR:-$root/build}
 
+# Installs the Debian packages named, if any; only root can.
+apt_install() {
+  if [ "$#" -eq 0 ]; then
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tether: missing Debian packages: $*" >&2
+    echo "tether: run this script as root to install them" >&2
+    exit 1
+  fi
+  echo "*** installing $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "$@" > /dev/null
+}
+
 install_packages() {
   local wanted missing=()
   mapfile -t wanted < <(sed 's/#.*//' "$root/scripts/debian-packages.txt" \
@@ -15,18 +31,7 @@ install_packages() {
       missing+=("$pkg")
     fi
   done
-  if [ "${#missing[@]}" -eq 0 ]; then
-    return
-  fi
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "tether: missing Debian packages: ${missing[*]}" >&2
-    echo "tether: run this script as root to install them" >&2
-    exit 1
-  fi
-  echo "*** installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  apt_install "${missing[@]}"
 }
 
 # The browser test's playwright-core, from tests/browser/package-lock.json.
@@ -36,17 +41,7 @@ install_node_packages() {
   local missing=()
   command -v node > /dev/null || missing+=(nodejs)
   command -v npm > /dev/null || missing+=(npm)
-  if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "tether: missing Debian packages: ${missing[*]}" >&2
-      echo "tether: run this script as root to install them" >&2
-      exit 1
-    fi
-    echo "*** installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
-  fi
+  apt_install "${missing[@]}"
   local browser_tests=$root/tests/browser
   if [ ! -d "$browser_tests/node_modules" ] \
     || [ "$browser_tests/package-lock.json" -nt "$browser_tests/node_modules" ]; then

@@ -64,9 +64,6 @@ using handshake_atom = caf::atom_constant<caf::atom("handshake")>;
 /// `(handshake_done_atom, conn_id)`: the connection left its opening phase
 /// without an upgrade (closed, or failed); forget its deadline.
 using handshake_done_atom = caf::atom_constant<caf::atom("hs_done")>;
-/// `(handshake_alarm_atom, caf::timespan when)`: the supervisor's alarm for
-/// its earliest handshake deadline.
-using handshake_alarm_atom = caf::atom_constant<caf::atom("hs_alarm")>;
 /// `(snapshot_atom) -> supervisor_counts`: the supervisor's counts. Resource
 /// services answer it with their `resource_counts`.
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;

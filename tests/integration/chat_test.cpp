@@ -16,8 +16,8 @@
 
 #include "chat/chat_app.hpp"
 #include "support/process_stats.hpp"
+#include "support/test_server.hpp"
 #include "support/ws_client.hpp"
-#include "tether/actor_config.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -26,16 +26,6 @@ using tether::test::eventually;
 using tether::test::ws_client;
 
 namespace {
-
-caf::actor_system_config& actor_config() {
-  static caf::actor_system_config cfg;
-  static bool done = [] {
-    tether::recommended_actor_config(cfg);
-    return true;
-  }();
-  (void)done;
-  return cfg;
-}
 
 std::string temp_db(const char* name) {
   auto path = std::string{"/tmp/tether-chat-test-"} + std::to_string(::getpid())
@@ -87,7 +77,8 @@ private:
 };
 
 struct fixture {
-  caf::actor_system sys{actor_config()};
+  caf::actor_system_config cfg;
+  caf::actor_system sys{tether::test::recommended(cfg)};
   tether::chat::chat_options opts;
   std::unique_ptr<tether::chat::chat_app> app;
   asio::io_context ioc;

@@ -5,6 +5,8 @@
 
 #include <caf/scoped_actor.hpp>
 
+#include "core/scoped_ask.hpp"
+
 namespace tether::test {
 
 tether::handlers scripted_echo(tether::connection&) {
@@ -38,15 +40,14 @@ tether::handlers scripted_echo(tether::connection&) {
 
 uint64_t timer_entries(caf::actor_system& sys) {
   caf::scoped_actor self{sys};
-  uint64_t result = 0;
-  self->request(timer_service_of(sys), std::chrono::seconds(5),
-                timer_count_atom::value)
-      .receive([&](uint64_t n) { result = n; },
-               [](caf::error& err) {
-                 throw std::runtime_error("timer service did not answer: "
-                                          + caf::to_string(err));
-               });
-  return result;
+  caf::error failure;
+  auto result = detail::scoped_ask<uint64_t>(self, timer_service_of(sys),
+                                             std::chrono::seconds(5), &failure,
+                                             timer_count_atom::value);
+  if (!result)
+    throw std::runtime_error("timer service did not answer: "
+                             + caf::to_string(failure));
+  return *result;
 }
 
 server_config test_server::make_config(const tweak& adjust) {
@@ -58,9 +59,13 @@ server_config test_server::make_config(const tweak& adjust) {
   return cfg;
 }
 
+caf::actor_system_config& recommended(caf::actor_system_config& cfg) {
+  recommended_actor_config(cfg);
+  return cfg;
+}
+
 caf::actor_system_config& test_server::configure(caf::actor_system_config& c) {
-  recommended_actor_config(c);
-  return c;
+  return recommended(c);
 }
 
 test_server::test_server(handler_factory factory, const tweak& adjust)

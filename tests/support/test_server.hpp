@@ -17,6 +17,10 @@ namespace tether::test {
 /// "flood <n>" sends n binary messages of 64 KiB.
 tether::handlers scripted_echo(tether::connection& conn);
 
+/// `cfg` with tether's recommended settings, for a test's actor system:
+/// `caf::actor_system sys{recommended(cfg)};`.
+caf::actor_system_config& recommended(caf::actor_system_config& cfg);
+
 /// Actors the timer service of `sys` tracks, asked synchronously.
 uint64_t timer_entries(caf::actor_system& sys);
 

@@ -6,6 +6,7 @@
 
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/sec.hpp>
 
 #include "tether/close_code.hpp"
 #include "tether/testing.hpp"
@@ -270,4 +271,60 @@ TEST_CASE_METHOD(fixture, "an exception in on_message closes with 1011") {
   t->peer_answers_close();
   run();
   CHECK(conn_exit_of(conn) == conn_exit::handler_error);
+}
+
+namespace {
+
+// Answers 1 with an error and anything else with the number doubled.
+caf::behavior doubler() {
+  return {[](int x) -> caf::result<int> {
+    if (x == 1)
+      return caf::make_error(caf::sec::runtime_error);
+    return x * 2;
+  }};
+}
+
+// On "ask N", asks a doubler for N without an error callback; the answer's
+// callback throws.
+tether::handler_factory asker(caf::actor helper) {
+  return [helper](tether::connection&) {
+    tether::handlers h;
+    h.on_text = [helper](tether::connection& c, std::string text) {
+      c.self()
+          ->request(helper, caf::infinite, std::stoi(text.substr(4)))
+          .then([](int) { throw std::runtime_error("callback failed"); });
+    };
+    return h;
+  };
+}
+
+} // namespace
+
+TEST_CASE_METHOD(fixture, "a request that fails unhandled closes with 1011, "
+                          "not with CAF's raw error") {
+  auto helper = sys().spawn(doubler);
+  track(helper);
+  auto conn = spawn_connection(t, asker(helper));
+  t->peer_text("ask 1");
+  run();
+  REQUIRE(t->close_sent());
+  CHECK(t->close_sent()->first == tether::close_code::internal_error);
+  CHECK_FALSE(t->aborted());
+  t->peer_answers_close();
+  run();
+  CHECK(conn_exit_of(conn) == conn_exit::handler_error);
+}
+
+TEST_CASE_METHOD(fixture, "an exception in a request's callback still sends "
+                          "the peer a 1011 close frame") {
+  auto helper = sys().spawn(doubler);
+  track(helper);
+  auto conn = spawn_connection(t, asker(helper));
+  t->peer_text("ask 2");
+  run();
+  CHECK(exited(conn));
+  CHECK(conn_exit_of(conn) == conn_exit::handler_error);
+  REQUIRE(t->close_sent());
+  CHECK(t->close_sent()->first == tether::close_code::internal_error);
+  CHECK_FALSE(t->aborted());
 }

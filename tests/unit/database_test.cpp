@@ -15,7 +15,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "tether/actor_config.hpp"
+#include "core/scoped_ask.hpp"
+#include "support/test_server.hpp"
 #include "tether/database.hpp"
 #include "tether/messages.hpp"
 #include "tether/resource_error.hpp"
@@ -29,18 +30,9 @@ using tether::db_value;
 
 namespace {
 
-caf::actor_system_config& actor_config() {
-  static caf::actor_system_config cfg;
-  static bool done = [] {
-    tether::recommended_actor_config(cfg);
-    return true;
-  }();
-  (void)done;
-  return cfg;
-}
-
 struct fixture {
-  caf::actor_system sys{actor_config()};
+  caf::actor_system_config cfg;
+  caf::actor_system sys{tether::test::recommended(cfg)};
   tether::resource_gauges_ptr gauges =
       std::make_shared<tether::resource_gauges>();
   caf::scoped_actor self{sys};
@@ -61,13 +53,11 @@ struct fixture {
   // tether's description of it.
   template <class T, class... Ts>
   T ask(const caf::actor& dst, Ts&&... xs) {
-    std::optional<T> result;
-    std::string failure;
-    self->request(dst, 10s, std::forward<Ts>(xs)...)
-        .receive([&](T& x) { result = std::move(x); },
-                 [&](caf::error& err) { failure = tether::describe(err); });
+    caf::error failure;
+    auto result = tether::detail::scoped_ask<T>(self, dst, 10s, &failure,
+                                                std::forward<Ts>(xs)...);
     if (!result)
-      throw std::runtime_error(failure);
+      throw std::runtime_error(tether::describe(failure));
     return std::move(*result);
   }
 
@@ -265,15 +255,17 @@ TEST_CASE_METHOD(fixture, "concurrent writers on every pooled connection "
   for (int w = 0; w < 4; ++w)
     writers.emplace_back([&, w] {
       caf::scoped_actor me{sys};
-      caf::actor l;
-      me->request(p, 10s, tether::lease_acquire_atom::value)
-          .receive([&](caf::actor& x) { l = x; },
-                   [&](caf::error&) { ++failures; });
+      using tether::detail::scoped_ask;
+      auto l = scoped_ask<caf::actor>(me, p, 10s, nullptr,
+                                      tether::lease_acquire_atom::value);
+      if (!l)
+        ++failures;
       for (int i = 0; l && i < 100; ++i)
-        me->request(l, 10s, tether::db_exec_atom::value,
-                    std::string{"INSERT INTO t(v) VALUES (?)"},
-                    db_params{int64_t{w * 1000 + i}})
-            .receive([](db_result&) {}, [&](caf::error&) { ++failures; });
+        if (!scoped_ask<db_result>(me, *l, 10s, nullptr,
+                                   tether::db_exec_atom::value,
+                                   std::string{"INSERT INTO t(v) VALUES (?)"},
+                                   db_params{int64_t{w * 1000 + i}}))
+          ++failures;
     });
   for (auto& t : writers)
     t.join();
@@ -284,7 +276,8 @@ TEST_CASE_METHOD(fixture, "concurrent writers on every pooled connection "
 
 TEST_CASE("a database that cannot be opened is an error at start naming "
           "it") {
-  caf::actor_system sys{actor_config()};
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{tether::test::recommended(sys_cfg)};
   tether::sqlite_pool_config cfg;
   cfg.path = "/nonexistent-dir/chat.db";
   CHECK_THROWS_WITH(tether::spawn_sqlite_pool(sys, cfg),
