@@ -50,10 +50,15 @@ install_node_packages() {
   fi
 }
 
+# Configures and builds the targets named, or everything.
 build() {
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTETHER_WARNINGS_AS_ERRORS=ON > /dev/null
-  cmake --build "$build_dir" -j"$(nproc)"
+  local targets=()
+  for t in "$@"; do
+    targets+=(--target "$t")
+  done
+  cmake --build "$build_dir" -j"$(nproc)" "${targets[@]}"
 }
 
 # Servers and tests hold thousands of sockets; lift the soft descriptor

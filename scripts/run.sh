@@ -5,6 +5,6 @@
 # passed on, e.g. --port 9000 or --db /tmp/chat.db).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 install_packages
-build
+build tether-chat
 raise_fd_limit
 exec "$build_dir/samples/tether-chat" "$@"

@@ -15,8 +15,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // script could not either. ws: and wss: because not every browser counts a
 // WebSocket to the page's own host as 'self'.
 constexpr const char* content_security_policy =
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
 
 } // namespace
 

@@ -48,8 +48,10 @@ TEST_CASE("files are served with their type, no-cache and a CSP") {
   CHECK(res.body.size() == find("chat.js")->size);
   CHECK(header(res, "Cache-Control") == "no-cache");
   auto csp = header(res, "Content-Security-Policy");
-  CHECK(csp.find("default-src 'self'") != std::string::npos);
-  CHECK(csp.find("connect-src 'self' ws: wss:") != std::string::npos);
+  // Nothing but the server itself, WebSockets included.
+  CHECK(csp.find("default-src 'none'") != std::string::npos);
+  CHECK(csp.find("connect-src 'self';") != std::string::npos);
+  CHECK(csp.find("ws:") == std::string::npos);
   CHECK(content_type_for("index.html") == "text/html; charset=utf-8");
   CHECK(content_type_for("chat.css") == "text/css; charset=utf-8");
 }
