@@ -17,6 +17,7 @@
 #include "net/ws_transport.hpp"
 #include "tether/logging.hpp"
 #include "tether/messages.hpp"
+#include "tether/origin.hpp"
 
 namespace tether::net {
 
@@ -141,6 +142,16 @@ void http_session::on_request(request req) {
     }
     if (!shared.accepting) {
       respond(503, "server shutting down\n", false, req.version());
+      return;
+    }
+    auto origin = req[http::field::origin];
+    if (!origin_allowed(
+            shared.cfg.allowed_origins, {origin.data(), origin.size()},
+            {req[http::field::host].data(), req[http::field::host].size()})) {
+      log::net().info("conn {} upgrade refused for origin {}", id_,
+                      std::string(origin));
+      respond(403, "origin not allowed: " + std::string(origin) + "\n", false,
+              req.version());
       return;
     }
     upgrade(std::move(req));

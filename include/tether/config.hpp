@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tether {
 
@@ -51,6 +52,12 @@ struct server_config {
   unsigned io_threads = 1;
   /// Request path that accepts WebSocket upgrades; other paths answer 404.
   std::string websocket_path = "/";
+  /// Web pages allowed to open WebSocket connections, by their `Origin`
+  /// header, e.g. "https://chat.example.com", or `same_host_origin` for
+  /// pages this server serves itself; others get 403. Empty: any page.
+  /// Without it, any site a user visits can connect in the user's name.
+  /// See `origin_allowed` (`tether/origin.hpp`).
+  std::vector<std::string> allowed_origins;
   /// Largest message a peer may send; a larger one closes the connection
   /// with 1009. Beast's default of 16 MiB would let each peer pin 16 MiB.
   std::size_t max_message_bytes = 1024 * 1024;

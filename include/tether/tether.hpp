@@ -11,6 +11,7 @@
 #include "tether/http.hpp"
 #include "tether/logging.hpp"
 #include "tether/messages.hpp"
+#include "tether/origin.hpp"
 #include "tether/resource_error.hpp"
 #include "tether/resource_gauges.hpp"
 #include "tether/server.hpp"

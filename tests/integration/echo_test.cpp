@@ -124,6 +124,44 @@ TEST_CASE("registered routes answer plain HTTP on the WebSocket port") {
   CHECK_THROWS_AS(srv.route("/late", {}), std::logic_error);
 }
 
+TEST_CASE("an upgrade from a page of another origin gets 403") {
+  test_server srv{tether::test::scripted_echo, [](tether::server_config& cfg) {
+                    cfg.allowed_origins = {
+                        std::string{tether::same_host_origin}};
+                  }};
+  auto host = "127.0.0.1:" + std::to_string(srv.port());
+  auto upgrade = [&](const std::string& origin_line) {
+    return http_exchange(srv.port(),
+                         "GET / HTTP/1.1\r\nHost: " + host
+                             + "\r\nUpgrade: websocket\r\n"
+                               "Connection: Upgrade\r\n"
+                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                               "Sec-WebSocket-Version: 13\r\n"
+                             + origin_line + "\r\n");
+  };
+  auto evil = upgrade("Origin: http://evil.example\r\n");
+  CHECK(evil.rfind("HTTP/1.1 403", 0) == 0);
+  CHECK(evil.find("origin not allowed: http://evil.example")
+        != std::string::npos);
+  CHECK(srv.counts().accepted == 0);
+  // The page the server serves itself, and a client that is not a browser.
+  asio::io_context ioc;
+  auto same = tether::test::raw_connect(ioc, srv.port());
+  asio::write(same,
+              asio::buffer("GET / HTTP/1.1\r\nHost: " + host
+                           + "\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n"
+                             "Origin: http://"
+                           + host + "\r\n\r\n"));
+  char buf[64] = {};
+  same.read_some(asio::buffer(buf, 12));
+  CHECK(std::string(buf, 12) == "HTTP/1.1 101");
+  ws_client plain{ioc, srv.port()};
+  CHECK(tether::test::eventually([&] { return srv.counts().live == 2; }));
+}
+
 TEST_CASE("a port in use is reported with the address") {
   test_server first;
   caf::actor_system_config sys_cfg;
