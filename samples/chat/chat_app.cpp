@@ -1,5 +1,6 @@
 #include "chat/chat_app.hpp"
 
+#include <chrono>
 #include <stdexcept>
 #include <utility>
 
@@ -9,6 +10,7 @@
 #include "chat/chat_history.hpp"
 #include "chat/web_assets.hpp"
 #include "tether/database.hpp"
+#include "tether/origin.hpp"
 #include "tether/session.hpp"
 #include "tether/topic_hub.hpp"
 
@@ -18,6 +20,12 @@ server_config chat_server_defaults() {
   server_config cfg;
   cfg.websocket_path = "/chat";
   cfg.max_message_bytes = 64 * 1024;
+  // Off: a user who only reads sends nothing and must stay. The heartbeat
+  // still drops peers that are gone.
+  cfg.connection.idle_timeout = std::chrono::milliseconds{0};
+  // Only the chat's own page may connect from a browser: any other site a
+  // user visits could otherwise post and read in the user's name.
+  cfg.allowed_origins = {std::string{same_host_origin}};
   return cfg;
 }
 

@@ -19,7 +19,7 @@ namespace tether::chat {
 
 /// The server settings the chat starts from: WebSocket on /chat, messages
 /// up to 64 KiB (a 2000-character text is at most 8 KB of UTF-8, 12 KB
-/// escaped).
+/// escaped), and no idle timeout (a user may only read).
 server_config chat_server_defaults();
 
 struct chat_options {

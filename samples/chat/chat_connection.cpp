@@ -54,8 +54,6 @@ struct room_entry {
   // Invalid until the hub answers the subscribe request.
   caf::actor subscription;
   room_feed feed;
-  // Whether a `joined` was sent; a join after that is a second join.
-  bool announced = false;
 };
 
 class chat_connection : public std::enable_shared_from_this<chat_connection> {
@@ -125,8 +123,11 @@ private:
   void on_request(join_request& r, ref_type ref) {
     if (!nick_)
       return refuse(chat_error::no_nick, "send `hello` first", ref);
-    if (auto i = rooms_.find(r.room); i != rooms_.end())
-      return rejoin(i->second, ref);
+    // Refused, not answered with a fresh `joined`: each one would read and
+    // send the whole history again, for a client that may never read it.
+    if (rooms_.count(r.room) > 0)
+      return refuse(chat_error::already_joined,
+                    "already in room " + r.room + "; `leave` it first", ref);
     if (rooms_.size() >= max_rooms)
       return refuse(chat_error::too_many_rooms,
                     "a connection may join at most " + std::to_string(max_rooms)
@@ -232,19 +233,6 @@ private:
     load_room(room, seq, ref);
   }
 
-  // A second join of a room: its subscription stays, the client gets a
-  // fresh `joined`.
-  void rejoin(room_entry& entry, const ref_type& ref) {
-    // A join still being prepared answers this one too.
-    if (entry.feed.loading())
-      return;
-    entry.join_seq = next_join_seq_++;
-    entry.feed.begin_loading();
-    // A copy: a failed load may erase the entry that holds the name.
-    auto room = entry.feed.room();
-    load_room(room, entry.join_seq, ref);
-  }
-
   void load_room(const std::string& room, uint64_t seq, const ref_type& ref) {
     if (c_.closing())
       return;
@@ -277,21 +265,15 @@ private:
       log::conn().warn("conn {} skipped {} history rows of unexpected shape "
                        "in room {}",
                        c_.id(), skipped, room);
-    entry->announced = true;
     send_all(entry->feed.finish_loading(history));
   }
 
-  // A join that cannot finish: a first join is undone, a second one leaves
-  // the room as it was.
+  // A join that cannot finish is undone.
   void fail_join(const std::string& room, uint64_t seq, refusal why) {
     auto* entry = find_room(room, seq);
     if (!entry)
       return;
     refuse(std::move(why));
-    if (entry->announced) {
-      send_all(entry->feed.abandon_loading());
-      return;
-    }
     if (entry->subscription)
       c_.self()->send(entry->subscription, unsubscribe_atom::value);
     rooms_.erase(room);
@@ -306,8 +288,10 @@ private:
     }
     m.id = result->last_insert_id;
     send(encode_ack(ref, m.id));
-    // Stored and acknowledged: every member hears of it, this connection
-    // included, even if it left the room or closes meanwhile.
+    // Stored and acknowledged: every member of the room hears of it, even if
+    // this connection closes meanwhile. This connection hears it through its
+    // subscription like the others, so not if it left the room before the
+    // message came back: a `say` and at once a `leave` get `left`, `ack`.
     caf::anon_send(services_.hub, publish_atom::value, topic_prefix + room,
                    encode_message(room, m));
   }

@@ -1,5 +1,9 @@
 #include "chat/chat_protocol.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 namespace tether::chat {
@@ -42,6 +46,58 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 
 bool is_control(char32_t cp) {
   return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+// Code points that let one nickname pass for another: Unicode's white space
+// other than U+0020, and its default-ignorable code points, which are drawn
+// as nothing (zero-width characters, bidi controls, the soft hyphen,
+// variation selectors, tags). Sorted, for a binary search.
+struct code_point_range {
+  char32_t first;
+  char32_t last;
+};
+constexpr code_point_range disguising_ranges[] = {
+    {0x00A0, 0x00A0},   {0x00AD, 0x00AD},   {0x034F, 0x034F},
+    {0x061C, 0x061C},   {0x115F, 0x1160},   {0x1680, 0x1680},
+    {0x17B4, 0x17B5},   {0x180B, 0x180F},   {0x2000, 0x200F},
+    {0x2028, 0x202F},   {0x205F, 0x206F},   {0x3000, 0x3000},
+    {0x3164, 0x3164},   {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},
+    {0xFFA0, 0xFFA0},   {0xFFF0, 0xFFF8},   {0x1BCA0, 0x1BCA3},
+    {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+};
+
+bool disguises_nick(char32_t cp) {
+  auto after = std::upper_bound(
+      std::begin(disguising_ranges), std::end(disguising_ranges), cp,
+      [](char32_t x, const code_point_range& r) { return x < r.first; });
+  return after != std::begin(disguising_ranges) && cp <= std::prev(after)->last;
+}
+
+// Whether arrays and objects in `text` nest deeper than `limit`; brackets
+// inside strings do not count. One pass without allocation, so that a frame
+// of brackets costs little more than reading it.
+bool nests_deeper_than(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (auto c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit)
+        return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
 }
 
 std::string dump(const out_json& j) {
@@ -147,6 +203,8 @@ const char* to_string(chat_error x) {
     return "nick_taken";
   case chat_error::not_joined:
     return "not_joined";
+  case chat_error::already_joined:
+    return "already_joined";
   case chat_error::too_many_rooms:
     return "too_many_rooms";
   case chat_error::busy:
@@ -158,6 +216,11 @@ const char* to_string(chat_error x) {
 }
 
 std::variant<request, refusal> parse_request(std::string_view text) {
+  if (nests_deeper_than(text, max_json_depth))
+    return refusal{chat_error::bad_json,
+                   "the message nests arrays and objects deeper than "
+                       + std::to_string(max_json_depth) + " levels",
+                   std::nullopt};
   // The non-throwing parse also refuses invalid UTF-8 and lone surrogates,
   // so every string below is valid UTF-8.
   auto doc = json::parse(text.begin(), text.end(), nullptr, false);
@@ -188,9 +251,14 @@ std::string nick_problem(std::string_view nick) {
   if (chars == 0 || chars > max_nick_chars)
     return "`nick` must be 1 to " + std::to_string(max_nick_chars)
            + " characters, not " + std::to_string(chars);
-  for (std::size_t i = 0; i < nick.size();)
-    if (is_control(next_code_point(nick, i)))
+  for (std::size_t i = 0; i < nick.size();) {
+    auto cp = next_code_point(nick, i);
+    if (is_control(cp))
       return "`nick` must not contain control characters";
+    if (disguises_nick(cp))
+      return "`nick` must not contain invisible characters or spaces other "
+             "than U+0020";
+  }
   if (nick.front() == ' ' || nick.back() == ' ')
     return "`nick` must not start or end with a space";
   return {};
@@ -265,14 +333,23 @@ std::string encode_error(const refusal& r) {
 }
 
 std::optional<int64_t> message_id_of(std::string_view message_json) {
-  auto doc =
-      json::parse(message_json.begin(), message_json.end(), nullptr, false);
-  if (!doc.is_object())
+  // `encode_message` writes "type", "room" and "id" first, and a valid room
+  // name needs no escaping, so the id is found without parsing the rest:
+  // a connection looks at the id of every message of its rooms.
+  constexpr std::string_view head = R"({"type":"message","room":")";
+  constexpr std::string_view id_key = R"(","id":)";
+  if (message_json.substr(0, head.size()) != head)
     return std::nullopt;
-  auto id = doc.find("id");
-  if (id == doc.end() || !id->is_number_integer())
+  auto key = message_json.find(id_key, head.size());
+  if (key == std::string_view::npos)
     return std::nullopt;
-  return id->get<int64_t>();
+  auto first = message_json.data() + key + id_key.size();
+  auto last = message_json.data() + message_json.size();
+  int64_t id = 0;
+  auto [end, ec] = std::from_chars(first, last, id);
+  if (ec != std::errc{} || end == last || (*end != ',' && *end != '}'))
+    return std::nullopt;
+  return id;
 }
 
 } // namespace tether::chat

@@ -19,6 +19,10 @@ constexpr std::size_t max_room_chars = 32;
 constexpr std::size_t max_text_chars = 2000;
 constexpr std::size_t max_ref_chars = 64;
 
+/// How deep arrays and objects may nest in a request. Requests need 1; the
+/// parser would spend time on deeper text for nothing.
+constexpr std::size_t max_json_depth = 8;
+
 // -- requests -----------------------------------------------------------------
 
 struct hello_request {
@@ -57,6 +61,7 @@ enum class chat_error {
   already_named,
   nick_taken,
   not_joined,
+  already_joined,
   too_many_rooms,
   busy,
   storage,

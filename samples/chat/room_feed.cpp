@@ -1,7 +1,5 @@
 #include "chat/room_feed.hpp"
 
-#include <algorithm>
-#include <iterator>
 #include <utility>
 
 namespace tether::chat {
@@ -13,8 +11,6 @@ room_feed::room_feed(std::string room) : room_(std::move(room)) {
 void room_feed::begin_loading() {
   loading_ = true;
   held_.clear();
-  auto now = members();
-  shown_ = std::set<std::string>(now.begin(), now.end());
 }
 
 void room_feed::set_source(caf::actor_id source,
@@ -66,39 +62,30 @@ std::vector<std::string> room_feed::on_event(room_event ev) {
     held_.push_back(std::move(ev));
     return {};
   }
+  if (not_newer_than_history(ev.data))
+    return {};
   return {std::move(ev.data)};
+}
+
+bool room_feed::not_newer_than_history(const std::string& message) const {
+  if (!history_end_)
+    return false;
+  auto id = message_id_of(message);
+  return id && *id <= *history_end_;
 }
 
 std::vector<std::string>
 room_feed::finish_loading(const std::vector<stored_message>& history) {
   std::vector<std::string> frames{encode_joined(room_, members(), history)};
-  // Ids grow with every stored message, and a message is published only
-  // after it was stored: one the history shows has an id up to its last.
-  std::optional<int64_t> last_id;
+  // SQLite runs one write transaction at a time and assigns the id inside
+  // it, so messages commit in id order: one with an id up to the
+  // history's last committed before the history was read. It is in the
+  // history or older than it, even if its publish comes after `joined`.
   if (!history.empty())
-    last_id = history.back().id;
-  for (auto& ev : held_) {
-    auto id = message_id_of(ev.data);
-    if (ev.what == room_event::kind::message
-        && !(id && last_id && *id <= *last_id))
-      frames.push_back(std::move(ev.data));
-  }
-  held_.clear();
-  loading_ = false;
-  return frames;
-}
-
-std::vector<std::string> room_feed::abandon_loading() {
-  std::vector<std::string> frames;
-  auto now = members();
-  for (auto& nick : now)
-    if (shown_.count(nick) == 0)
-      frames.push_back(encode_presence(room_, nick, presence_event::join));
-  for (auto& nick : shown_)
-    if (!std::binary_search(now.begin(), now.end(), nick))
-      frames.push_back(encode_presence(room_, nick, presence_event::leave));
+    history_end_ = history.back().id;
   for (auto& ev : held_)
-    if (ev.what == room_event::kind::message)
+    if (ev.what == room_event::kind::message
+        && !not_newer_than_history(ev.data))
       frames.push_back(std::move(ev.data));
   held_.clear();
   loading_ = false;

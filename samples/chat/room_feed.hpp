@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -30,7 +29,8 @@ struct room_event {
 ///
 /// A join subscribes first and reads the history after, so that no message
 /// falls between the two; messages that arrive meanwhile are held and sent
-/// after `joined`, minus those the history shows.
+/// after `joined`. A message the history shows, or one older than it, is
+/// dropped, whether it arrives before or after `joined`.
 ///
 /// Members are counted per nickname, because the hub announces
 /// subscriptions, and for a moment one nickname may have two: a connection
@@ -45,7 +45,7 @@ public:
 
   const std::string& room() const { return room_; }
 
-  /// Starts holding messages until `finish_loading` or `abandon_loading`.
+  /// Starts holding messages until `finish_loading`.
   void begin_loading();
 
   bool loading() const { return loading_; }
@@ -59,13 +59,9 @@ public:
   std::vector<std::string> on_event(room_event ev);
 
   /// The `joined` frame with `history` and the members now, then the held
-  /// messages the history does not show.
+  /// messages newer than the history.
   std::vector<std::string>
   finish_loading(const std::vector<stored_message>& history);
-
-  /// Stops loading without a `joined` (a second join that failed): the
-  /// presence changes since `begin_loading` and the held messages.
-  std::vector<std::string> abandon_loading();
 
   /// The members now, sorted.
   std::vector<std::string> members() const;
@@ -78,14 +74,18 @@ private:
   // came or went for good.
   std::optional<std::string> count(const room_event& ev);
 
+  // Whether the client has `message` from `joined`, or it is older than
+  // the history `joined` carried.
+  bool not_newer_than_history(const std::string& message) const;
+
   std::string room_;
   bool loading_ = false;
   std::optional<caf::actor_id> source_;
   // Subscriptions per nickname; only counts above zero are kept.
   std::map<std::string, int> members_;
-  // The members the client knows of: before `begin_loading`.
-  std::set<std::string> shown_;
   std::vector<room_event> held_;
+  // The id of the last message in the history `joined` carried.
+  std::optional<int64_t> history_end_;
 };
 
 } // namespace tether::chat

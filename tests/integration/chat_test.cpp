@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <caf/actor_system_config.hpp>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -215,4 +217,24 @@ TEST_CASE_METHOD(fixture, "chat clients that close, go silent or are shut "
   }
   REQUIRE(eventually([&] { return app->server().counts().live == 0; }));
   CHECK(eventually([&] { return all_released(); }));
+}
+
+TEST_CASE_METHOD(fixture, "the chat refuses pages of other sites with 403") {
+  start(":memory:");
+  auto host = "127.0.0.1:" + std::to_string(port());
+  auto upgrade_from = [&](const std::string& origin) {
+    auto socket = tether::test::raw_connect(ioc, port());
+    asio::write(socket,
+                asio::buffer("GET /chat HTTP/1.1\r\nHost: " + host
+                             + "\r\nUpgrade: websocket\r\n"
+                               "Connection: Upgrade\r\n"
+                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                               "Sec-WebSocket-Version: 13\r\nOrigin: "
+                             + origin + "\r\n\r\n"));
+    char status[12];
+    asio::read(socket, asio::buffer(status));
+    return std::string(status, sizeof status);
+  };
+  CHECK(upgrade_from("http://evil.example") == "HTTP/1.1 403");
+  CHECK(upgrade_from("http://" + host) == "HTTP/1.1 101");
 }

@@ -47,6 +47,19 @@ const std::string euro = "\xE2\x82\xAC";      // U+20AC: 3 bytes
 const std::string emoji = "\xF0\x9F\x98\x80"; // U+1F600: 4 bytes
 const std::string e_acute = "\xC3\xA9";       // U+00E9: 2 bytes
 
+// `cp` in UTF-8.
+std::string utf8(char32_t cp) {
+  auto byte = [](char32_t bits) { return static_cast<char>(bits); };
+  auto tail = [&](int shift) { return byte(0x80 | ((cp >> shift) & 0x3F)); };
+  if (cp < 0x80)
+    return {byte(cp)};
+  if (cp < 0x800)
+    return {byte(0xC0 | (cp >> 6)), tail(0)};
+  if (cp < 0x10000)
+    return {byte(0xE0 | (cp >> 12)), tail(6), tail(0)};
+  return {byte(0xF0 | (cp >> 18)), tail(12), tail(6), tail(0)};
+}
+
 } // namespace
 
 TEST_CASE("each request type parses into its fields") {
@@ -88,7 +101,35 @@ TEST_CASE("deeply nested JSON is refused without a crash") {
   auto deep = repeat("[", 60000) + repeat("]", 60000);
   CHECK(refused(deep).code == chat_error::bad_json);
   auto inside = R"({"type":"hello","nick":"a","x":)" + deep + "}";
-  CHECK(accepted(inside).ref == std::nullopt);
+  CHECK(refused(inside).code == chat_error::bad_json);
+}
+
+TEST_CASE("JSON may nest 8 levels, not 9, brackets in strings aside") {
+  // The request object is the first level, `x` holds the others.
+  auto nested = [](std::size_t levels) {
+    return R"({"type":"hello","nick":"ada","x":)" + repeat("[", levels - 1)
+           + repeat("]", levels - 1) + "}";
+  };
+  accepted(nested(max_json_depth));
+  auto r = refused(nested(max_json_depth + 1));
+  CHECK(r.code == chat_error::bad_json);
+  CHECK(r.message.find("deeper than 8") != std::string::npos);
+  // Objects count as arrays do; closed ones do not add up.
+  accepted(R"({"type":"hello","nick":"ada","x":)" + repeat("{\"a\":", 7) + "1"
+           + repeat("}", 7) + R"(,"y":)" + repeat("[", 7) + repeat("]", 7)
+           + "}");
+  CHECK(refused(R"({"type":"hello","nick":"ada","x":)" + repeat("{\"a\":", 8)
+                + "1" + repeat("}", 8) + "}")
+            .code
+        == chat_error::bad_json);
+  // Inside strings, also after escaped quotes and backslashes.
+  auto in_strings = R"({"type":"hello","nick":"[[[[[[[[[[","x":"\"[[[[[[[[[[",)"
+                    R"("y":"\\","z":"{{{{{{{{{{\\\"[[[[[[[[[["})";
+  CHECK(std::get<hello_request>(accepted(in_strings).body).nick
+        == "[[[[[[[[[[");
+  // An escaped backslash does not escape the quote after it: that quote
+  // ends the string, and the next one opens a string again.
+  accepted(R"({"type":"hello","nick":"a\\","x":"[[[[[[[[[["})");
 }
 
 TEST_CASE("a missing, mistyped or unknown type is bad_type") {
@@ -150,10 +191,31 @@ TEST_CASE("a nick has no control characters and no outer spaces") {
   CHECK(refused(hello(" ada")).code == chat_error::bad_nick);
   CHECK(refused(hello("ada ")).code == chat_error::bad_nick);
   CHECK(refused(hello(" ")).code == chat_error::bad_nick);
-  // Inner spaces and non-ASCII letters are fine; U+00A0 is no control.
+  // Inner spaces and non-ASCII letters are fine.
   accepted(hello("Ada Lovelace"));
   accepted(hello("J" + e_acute + "r" + euro + "me"));
-  accepted(hello("a\xC2\xA0z"));
+}
+
+TEST_CASE("a nick has no invisible characters and no odd spaces") {
+  // "victim" and "victim" with a zero-width space must not both exist.
+  auto with = [](char32_t cp) { return hello("victim" + utf8(cp)); };
+  for (char32_t cp :
+       {0x00A0, 0x00AD, 0x061C,  0x1680,  0x180E, 0x2000, 0x200A, 0x200B,
+        0x200F, 0x2028, 0x2029,  0x202A,  0x202E, 0x202F, 0x205F, 0x2060,
+        0x2064, 0x2066, 0x2069,  0x206F,  0x3000, 0x3164, 0xFE00, 0xFE0F,
+        0xFEFF, 0xFFA0, 0xE0001, 0xE0041, 0xE0FFF}) {
+    INFO("U+" << std::hex << static_cast<uint32_t>(cp));
+    auto r = refused(with(cp));
+    CHECK(r.code == chat_error::bad_nick);
+    CHECK(r.message.find("invisible") != std::string::npos);
+  }
+  // Their visible neighbours are fine.
+  for (char32_t cp :
+       {0x00A1, 0x00AC, 0x00AE, 0x1681, 0x1FFF, 0x2010, 0x2027, 0x2030, 0x205E,
+        0x2070, 0x2FFF, 0x3001, 0xFDFF, 0xFE10, 0xFEFE, 0xFF00, 0xE1000}) {
+    INFO("U+" << std::hex << static_cast<uint32_t>(cp));
+    accepted(with(cp));
+  }
 }
 
 TEST_CASE("a room has 1 to 32 characters from A-Z a-z 0-9 _ -") {
@@ -223,6 +285,11 @@ TEST_CASE("messages to clients are JSON with the README's fields") {
                 {"ts", 123}});
   CHECK(message_id_of(message) == std::optional<int64_t>{7});
   CHECK(message_id_of("not json") == std::nullopt);
+  // The id, not a lookalike in the text.
+  CHECK(message_id_of(encode_message(
+            "a-b_C9", {9007199254740993, "ada", R"(","id":1,")", 5}))
+        == std::optional<int64_t>{9007199254740993});
+  CHECK(message_id_of(encode_welcome("ada")) == std::nullopt);
 
   CHECK(json::parse(encode_ack(std::string("r1"), 7))
         == json{{"type", "ack"}, {"ref", "r1"}, {"id", 7}});
@@ -243,6 +310,7 @@ TEST_CASE("encoding never throws on invalid UTF-8") {
 
 TEST_CASE("every error code has the README's name") {
   CHECK(std::string(to_string(chat_error::bad_json)) == "bad_json");
+  CHECK(std::string(to_string(chat_error::already_joined)) == "already_joined");
   CHECK(std::string(to_string(chat_error::too_many_rooms)) == "too_many_rooms");
   CHECK(std::string(to_string(chat_error::storage)) == "storage");
 }

@@ -10,7 +10,7 @@ let myNick = null;       // set by `welcome`; sent again after a reconnect
 let named = false;       // whether this connection's `hello` was accepted
 let currentRoom = null;
 let nextRef = 1;
-const rooms = new Map(); // room name -> { tab, panel, members, messages }
+const rooms = new Map(); // room name -> { tab, panel, members, messages, ids }
 const pending = new Map(); // ref -> { room, text } until `ack` or `error`
 
 // -- connection ---------------------------------------------------------------
@@ -81,6 +81,7 @@ const handlers = {
     const known = rooms.has(m.room);
     const room = known ? rooms.get(m.room) : addRoom(m.room);
     room.messages.replaceChildren(...m.history.map(messageItem));
+    room.ids = new Set(m.history.map((h) => h.id));
     room.members.replaceChildren();
     for (const nick of m.members) addMember(room, nick);
     if (!known || currentRoom === m.room) selectRoom(m.room);
@@ -98,7 +99,10 @@ const handlers = {
   },
   message(m) {
     const room = rooms.get(m.room);
-    if (!room) return;
+    // The server sends each message once; should one come again, the log
+    // must not show it twice.
+    if (!room || room.ids.has(m.id)) return;
+    room.ids.add(m.id);
     appendToLog(room, messageItem(m));
     if (m.room !== currentRoom) room.tab.classList.add('unread');
   },
@@ -106,6 +110,8 @@ const handlers = {
     pending.delete(m.ref);
   },
   error(m) {
+    // A second click on Join before `joined` came: the first join answers.
+    if (m.code === 'already_joined') return;
     showError(`${m.message} (${m.code})`);
     // A refused `say` had no effect: give the text back to retype.
     const request = pending.get(m.ref);
@@ -157,6 +163,7 @@ function addRoom(name) {
     panel,
     members: panel.querySelector('.members'),
     messages: panel.querySelector('.messages'),
+    ids: new Set(), // ids of the messages shown
   };
   rooms.set(name, room);
   return room;
