@@ -10,10 +10,13 @@
 
 namespace tether::detail {
 
-alarm_thread::alarm_thread(caf::actor_addr target)
-    : shared_(std::make_shared<shared>()) {
-  shared_->target = std::move(target);
+alarm_thread::alarm_thread() : shared_(std::make_shared<shared>()) {
   thread_ = std::thread([s = shared_] { run(*s); });
+}
+
+void alarm_thread::set_target(caf::actor_addr target) {
+  std::lock_guard<std::mutex> guard{shared_->mtx};
+  shared_->target = std::move(target);
 }
 
 alarm_thread::~alarm_thread() {

@@ -24,8 +24,8 @@ class alarm_thread {
 public:
   using time_point = caf::actor_clock::time_point;
 
-  /// Starts the thread; `target` gets `(timer_wake_atom, when)` messages.
-  explicit alarm_thread(caf::actor_addr target);
+  /// Starts the thread, so that it exists before the actor it will wake.
+  alarm_thread();
 
   /// Stops the thread. Safe on the thread itself, where sending the wake-up
   /// may have dropped the target's last reference.
@@ -33,6 +33,9 @@ public:
 
   alarm_thread(const alarm_thread&) = delete;
   alarm_thread& operator=(const alarm_thread&) = delete;
+
+  /// The actor that gets `(timer_wake_atom, when)` messages.
+  void set_target(caf::actor_addr target);
 
   /// Wakes the target at `when`, instead of at the time set before.
   void set(time_point when);

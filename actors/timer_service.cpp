@@ -29,7 +29,7 @@ struct timer_service_state {
   std::unordered_set<caf::actor_addr> monitored;
   // The service's own alarm; none in virtual time, where CAF's test clock
   // must drive it (and has no thread to deadlock).
-  std::unique_ptr<detail::alarm_thread> alarm;
+  std::shared_ptr<detail::alarm_thread> alarm;
 
   static inline const char* name = "tether.timer_service";
 };
@@ -61,9 +61,9 @@ bool runs_in_virtual_time(caf::actor_system& sys) {
   return dynamic_cast<caf::detail::test_actor_clock*>(&sys.clock()) != nullptr;
 }
 
-caf::behavior timer_service(timer_service_actor* self) {
-  if (!runs_in_virtual_time(self->system()))
-    self->state.alarm = std::make_unique<detail::alarm_thread>(self->address());
+caf::behavior timer_service(timer_service_actor* self,
+                            std::shared_ptr<detail::alarm_thread> alarm) {
+  self->state.alarm = std::move(alarm);
   self->set_down_handler([self](caf::down_msg& x) {
     self->state.wakeups.erase(x.source);
     self->state.monitored.erase(x.source);
@@ -108,7 +108,14 @@ caf::actor timer_service_of(caf::actor_system& sys) {
     return existing;
   // Hidden: shutting down the actor system does not wait for it, nor for
   // an alarm it set minutes ahead.
-  auto result = sys.spawn<caf::hidden>(timer_service);
+  // The alarm's thread starts here, not when the actor first runs: a server
+  // has all its threads once `start` returned.
+  std::shared_ptr<detail::alarm_thread> alarm;
+  if (!runs_in_virtual_time(sys))
+    alarm = std::make_shared<detail::alarm_thread>();
+  auto result = sys.spawn<caf::hidden>(timer_service, alarm);
+  if (alarm)
+    alarm->set_target(result.address());
   addr = result.address();
   return result;
 }

@@ -69,9 +69,11 @@ TEST_CASE("1000 idle connections use no thread of their own and no "
   ws_client{ioc, srv.port()}.reset();
   REQUIRE(eventually([&] { return srv.counts().ended_total() == 1; }));
   auto threads_before = tether::test::thread_count();
+  INFO("threads before: " << tether::test::thread_names());
   auto clients = open_clients(ioc, srv.port(), connections);
   REQUIRE(eventually([&] { return srv.counts().live == connections; }));
   // Threads of earlier tests may still be winding down; none may appear.
+  INFO("threads after: " << tether::test::thread_names());
   CHECK(tether::test::thread_count() <= threads_before);
   // Let connection set-up settle, then watch an idle second. A busy-polling
   // loop would burn close to a full core here, CAF's default scheduler

@@ -43,6 +43,17 @@ std::size_t thread_count() {
   return count_entries("/proc/self/task");
 }
 
+std::string thread_names() {
+  std::string result;
+  for (auto& entry : std::filesystem::directory_iterator{"/proc/self/task"}) {
+    std::ifstream comm{entry.path() / "comm"};
+    std::string name;
+    std::getline(comm, name);
+    result += name + " ";
+  }
+  return result;
+}
+
 long rss_kib() {
   std::ifstream status{"/proc/self/status"};
   std::string key;

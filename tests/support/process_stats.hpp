@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <string>
 
 namespace tether::test {
 
@@ -17,6 +18,9 @@ std::size_t settled_fds();
 
 /// Threads of this process.
 std::size_t thread_count();
+
+/// The names of this process's threads, for a failure message.
+std::string thread_names();
 
 /// Resident memory of this process in KiB (VmRSS), or -1 if unknown.
 long rss_kib();
