@@ -41,7 +41,7 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 /// `(shutdown_atom)`: close with 1001; the actor ends with `server_shutdown`.
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 
-// -- connection actor <-> timer service ---------------------------------------
+// -- connection actors, supervisor, pools <-> timer service -------------------
 
 /// `(timer_arm_atom, caf::timespan when)`: wake the sender at `when` (time
 /// since the actor clock's epoch); replaces the sender's earlier request.
